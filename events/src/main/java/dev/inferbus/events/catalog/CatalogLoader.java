@@ -1,0 +1,223 @@
+package dev.inferbus.events.catalog;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Reads {@code catalog.yaml} into a {@link ModelCatalog}, refusing anything inconsistent with a message naming file and entry. */
+public final class CatalogLoader {
+
+    /** The classpath resource the samples module ships its catalog as. */
+    public static final String CLASSPATH_CATALOG = "inferbus/catalog.yaml";
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern BUS = Pattern.compile("[A-Za-z0-9._-]{1,256}");
+    private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private CatalogLoader() {
+    }
+
+    public static ModelCatalog load(Path file) {
+        try {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new CatalogException(file + ": cannot read the catalog: " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelCatalog loadClasspath() {
+        try (InputStream in = CatalogLoader.class.getClassLoader().getResourceAsStream(CLASSPATH_CATALOG)) {
+            if (in == null) {
+                throw new CatalogException("no " + CLASSPATH_CATALOG + " on the classpath");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + CLASSPATH_CATALOG);
+        } catch (IOException e) {
+            throw new CatalogException("classpath:" + CLASSPATH_CATALOG + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelCatalog parse(String yaml, String source) {
+        RawCatalog raw;
+        try {
+            raw = YAML.readValue(yaml, RawCatalog.class);
+        } catch (JsonMappingException e) {
+            throw new CatalogException(source + ": " + location(e) + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (IOException e) {
+            throw new CatalogException(source + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (raw == null) {
+            throw new CatalogException(source + ": the catalog is empty");
+        }
+        if (raw.bus() == null || !BUS.matcher(raw.bus()).matches()) {
+            throw new CatalogException(source + ": 'bus' must be an event bus name ([A-Za-z0-9._-], 1..256), got " + raw.bus());
+        }
+        if (raw.models() == null || raw.models().isEmpty()) {
+            throw new CatalogException(source + ": 'models' must list at least one model");
+        }
+        List<ModelSpec> models = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> endpoints = new HashSet<>();
+        for (int i = 0; i < raw.models().size(); i++) {
+            RawModel m = raw.models().get(i);
+            String where = source + ": models[" + i + "]" + (m.id() == null ? "" : " (" + m.id() + ")") + ": ";
+            ModelSpec spec = toSpec(m, where);
+            if (!ids.add(spec.id())) {
+                throw new CatalogException(where + "duplicate id '" + spec.id() + "'");
+            }
+            if (spec.endpoint() != null && !endpoints.add(spec.endpoint().name())) {
+                throw new CatalogException(where + "endpoint '" + spec.endpoint().name() + "' already serves another model");
+            }
+            models.add(spec);
+        }
+        return new ModelCatalog(raw.bus(), models);
+    }
+
+    private static ModelSpec toSpec(RawModel m, String where) {
+        if (m.id() == null || !ID.matcher(m.id()).matches()) {
+            throw new CatalogException(where + "'id' must match " + ID.pattern() + ", got " + m.id());
+        }
+        Task task = parseEnum(where, "task", m.task(), Task.class, Task::wireName);
+        Tier tier = parseEnum(where, "tier", m.tier(), Tier.class, Tier::wireName);
+        Trigger trigger = parseEnum(where, "trigger", m.trigger(), Trigger.class, Trigger::wireName);
+        String version = m.version() == null ? "1" : m.version();
+        if (tier == Tier.CPU) {
+            require(m.artifact() != null && !m.artifact().isBlank(), where + "a cpu model needs an 'artifact' (its ONNX file)");
+            require(m.endpoint() == null, where + "'endpoint' is for gpu models; a cpu model runs in the function");
+        } else {
+            require(m.endpoint() != null, where + "a gpu model needs an 'endpoint' (its SageMaker endpoint)");
+            require(m.artifact() == null, where + "'artifact' is for cpu models; a gpu model's artifact belongs to its endpoint");
+            require(trigger == Trigger.SQS, where + "a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got "
+                    + trigger.wireName() + (trigger == Trigger.KINESIS ? " (a kinesis trigger on gpu cannot keep per-key order across endpoint calls)" : ""));
+        }
+        require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
+        int shards = trigger == Trigger.KINESIS ? (m.shards() == null ? 2 : m.shards()) : 0;
+        require(trigger != Trigger.KINESIS || (shards >= 1 && shards <= 500), where + "'shards' must be 1..500, got " + shards);
+        return new ModelSpec(m.id(), version, task, tier, trigger, m.artifact(),
+                batch(m.batch(), trigger, where), endpoint(m.endpoint(), where), limits(m.limits(), where),
+                function(m.function(), tier, where), shards);
+    }
+
+    private static BatchSpec batch(RawBatch raw, Trigger trigger, String where) {
+        BatchSpec d = BatchSpec.defaultsFor(trigger);
+        if (raw == null) {
+            return d;
+        }
+        require(trigger != Trigger.EVENTBRIDGE, where + "'batch' does not apply to an eventbridge trigger (one event per invocation)");
+        BatchSpec b = new BatchSpec(or(raw.size(), d.size()), or(raw.windowSeconds(), d.windowSeconds()),
+                or(raw.maxTensorBatch(), d.maxTensorBatch()));
+        int maxSize = 10_000;
+        require(b.size() >= 1 && b.size() <= maxSize, where + "batch.size must be 1.." + maxSize + ", got " + b.size());
+        require(b.windowSeconds() >= 0 && b.windowSeconds() <= 300, where + "batch.windowSeconds must be 0..300, got " + b.windowSeconds());
+        require(trigger != Trigger.SQS || b.size() <= 10 || b.windowSeconds() >= 1,
+                where + "an SQS batch.size over 10 needs batch.windowSeconds >= 1 (a Lambda event source rule)");
+        require(b.maxTensorBatch() >= 1 && b.maxTensorBatch() <= 1024, where + "batch.maxTensorBatch must be 1..1024, got " + b.maxTensorBatch());
+        return b;
+    }
+
+    private static EndpointSpec endpoint(RawEndpoint raw, String where) {
+        if (raw == null) {
+            return null;
+        }
+        require(raw.name() != null && ENDPOINT_NAME.matcher(raw.name()).matches(),
+                where + "endpoint.name must be a SageMaker endpoint name (alphanumerics and hyphens, 1..63), got " + raw.name());
+        EndpointSpec.Mode mode = parseEnum(where, "endpoint.mode", raw.mode(), EndpointSpec.Mode.class, EndpointSpec.Mode::wireName);
+        EndpointSpec.Format format = raw.format() == null ? EndpointSpec.Format.INFERBUS_JSON
+                : parseEnum(where, "endpoint.format", raw.format(), EndpointSpec.Format.class, EndpointSpec.Format::wireName);
+        int concurrency = or(raw.maxConcurrency(), 2);
+        // Lambda's SQS event source accepts a maximum concurrency of 2..1000.
+        require(concurrency >= 2 && concurrency <= 1000, where + "endpoint.maxConcurrency must be 2..1000, got " + concurrency);
+        int requestBatch = or(raw.maxRequestBatch(), 16);
+        require(requestBatch >= 1 && requestBatch <= 1024, where + "endpoint.maxRequestBatch must be 1..1024, got " + requestBatch);
+        return new EndpointSpec(raw.name(), mode, format, concurrency, requestBatch,
+                raw.instanceType() == null ? "ml.g5.xlarge" : raw.instanceType(), Boolean.TRUE.equals(raw.existing()));
+    }
+
+    private static InputLimits limits(RawLimits raw, String where) {
+        InputLimits d = InputLimits.DEFAULT;
+        if (raw == null) {
+            return d;
+        }
+        InputLimits l = new InputLimits(or(raw.maxInlineInputBytes(), d.maxInlineInputBytes()),
+                or(raw.maxInputBytes(), d.maxInputBytes()), or(raw.maxTextChars(), d.maxTextChars()));
+        // An inline input travels inside an EventBridge event, which is capped at 256 KB.
+        require(l.maxInlineInputBytes() >= 1 && l.maxInlineInputBytes() <= 200 * 1024,
+                where + "limits.maxInlineInputBytes must be 1..204800, got " + l.maxInlineInputBytes());
+        require(l.maxInputBytes() >= l.maxInlineInputBytes(), where + "limits.maxInputBytes must be >= maxInlineInputBytes");
+        require(l.maxTextChars() >= 1, where + "limits.maxTextChars must be positive");
+        return l;
+    }
+
+    private static FunctionSpec function(RawFunction raw, Tier tier, String where) {
+        FunctionSpec d = FunctionSpec.defaultsFor(tier);
+        if (raw == null) {
+            return d;
+        }
+        FunctionSpec f = new FunctionSpec(or(raw.memoryMb(), d.memoryMb()), or(raw.timeoutSeconds(), d.timeoutSeconds()));
+        require(f.memoryMb() >= 128 && f.memoryMb() <= 10240, where + "function.memoryMb must be 128..10240, got " + f.memoryMb());
+        require(f.timeoutSeconds() >= 1 && f.timeoutSeconds() <= 900, where + "function.timeoutSeconds must be 1..900, got " + f.timeoutSeconds());
+        return f;
+    }
+
+    private static <T extends Enum<T>> T parseEnum(String where, String key, String value, Class<T> type,
+                                                   Function<T, String> wireName) {
+        require(value != null, where + "'" + key + "' is required");
+        return Arrays.stream(type.getEnumConstants()).filter(c -> wireName.apply(c).equals(value)).findFirst()
+                .orElseThrow(() -> new CatalogException(where + "unknown " + key + " '" + value + "' (known: "
+                        + Arrays.stream(type.getEnumConstants()).map(wireName).collect(Collectors.joining(", ")) + ")"));
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new CatalogException(message);
+        }
+    }
+
+    private static String location(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining());
+        return path.isEmpty() ? "" : path.substring(path.startsWith(".") ? 1 : 0) + ": ";
+    }
+
+    private record RawCatalog(String bus, List<RawModel> models) {
+    }
+
+    private record RawModel(String id, String version, String task, String tier, String trigger, String artifact,
+                            RawBatch batch, RawEndpoint endpoint, RawLimits limits, RawFunction function, Integer shards) {
+    }
+
+    private record RawBatch(Integer size, Integer windowSeconds, Integer maxTensorBatch) {
+    }
+
+    private record RawEndpoint(String name, String mode, String format, Integer maxConcurrency, Integer maxRequestBatch,
+                               String instanceType, Boolean existing) {
+    }
+
+    private record RawLimits(Integer maxInlineInputBytes, Integer maxInputBytes, Integer maxTextChars) {
+    }
+
+    private record RawFunction(Integer memoryMb, Integer timeoutSeconds) {
+    }
+}

@@ -1,0 +1,21 @@
+package dev.inferbus.events.catalog;
+
+/** What a model does; fixes the shape of its input and output. */
+public enum Task {
+    /** {@code {text}} → {@code {embedding[], dim}}. */
+    TEXT_EMBEDDING("text-embedding"),
+    /** {@code {features:{name:number}}} → {@code {label, score}}. */
+    TABULAR_CLASSIFICATION("tabular-classification"),
+    /** {@code {readings:[number]}} → {@code {score, anomalous}}. */
+    ANOMALY_DETECTION("anomaly-detection");
+
+    private final String wireName;
+
+    Task(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.inferbus.events.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Tier;
+import dev.inferbus.events.catalog.Trigger;
+import dev.inferbus.events.contract.DetailType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One EventBridge rule of the catalog and where it delivers. cpu models are grouped by trigger (one function
+ * per trigger); every gpu endpoint gets its own route so that its queue's concurrency caps that endpoint alone.
+ * The reject route catches requests whose model is missing or unknown, because EventBridge silently drops
+ * events that match no rule.
+ *
+ * @param name a stable id, used for rule, queue, stream and function names
+ * @param target what the rule delivers to
+ * @param models the catalog entries served by the route (empty for the reject route)
+ */
+public record Route(String name, Target target, Tier tier, List<ModelSpec> models, List<String> catalogIds) {
+
+    /** What a rule delivers to. */
+    public enum Target {
+        /** Asynchronous Lambda invoke of the direct handler. */
+        FUNCTION,
+        /** An SQS queue drained by a batch handler. */
+        QUEUE,
+        /** A Kinesis stream, partition key {@code $.detail.partitionKey}. */
+        STREAM
+    }
+
+    public static final String REJECT = "reject";
+    /** The JSON path of the partition key of a stream route's records. */
+    public static final String PARTITION_KEY_PATH = "$.detail.partitionKey";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Route {
+        models = List.copyOf(models);
+        catalogIds = List.copyOf(catalogIds);
+    }
+
+    public static List<Route> of(ModelCatalog catalog) {
+        Map<String, List<ModelSpec>> groups = new LinkedHashMap<>();
+        for (ModelSpec m : catalog.models()) {
+            String name = m.tier() == Tier.GPU ? "gpu-" + m.endpoint().name() : "cpu-" + switch (m.trigger()) {
+                case EVENTBRIDGE -> "direct";
+                case SQS -> "batch";
+                case KINESIS -> "stream";
+            };
+            groups.computeIfAbsent(name, k -> new ArrayList<>()).add(m);
+        }
+        List<Route> routes = new ArrayList<>();
+        groups.forEach((name, models) -> routes.add(
+                new Route(name, targetOf(models.get(0).trigger()), models.get(0).tier(), models, catalog.ids())));
+        routes.add(new Route(REJECT, Target.FUNCTION, Tier.CPU, List.of(), catalog.ids()));
+        return List.copyOf(routes);
+    }
+
+    private static Target targetOf(Trigger trigger) {
+        return switch (trigger) {
+            case EVENTBRIDGE -> Target.FUNCTION;
+            case SQS -> Target.QUEUE;
+            case KINESIS -> Target.STREAM;
+        };
+    }
+
+    public boolean isReject() {
+        return REJECT.equals(name);
+    }
+
+    public List<String> modelIds() {
+        return models.stream().map(ModelSpec::id).toList();
+    }
+
+    /**
+     * The rule's EventBridge event pattern — the only place a pattern is written. A model route matches
+     * {@code InferenceRequested} events naming one of its models; the reject route matches those whose
+     * {@code detail.model} is anything but a catalog id, or absent.
+     */
+    public String eventPattern() {
+        ObjectNode pattern = JSON.createObjectNode();
+        pattern.putArray("detail-type").add(DetailType.REQUESTED);
+        if (isReject()) {
+            ArrayNode or = pattern.putArray("$or");
+            ArrayNode known = or.addObject().putObject("detail").putArray("model").addObject().putArray("anything-but");
+            catalogIds.forEach(known::add);
+            or.addObject().putObject("detail").putArray("model").addObject().put("exists", false);
+        } else {
+            ArrayNode ids = pattern.putObject("detail").putArray("model");
+            modelIds().forEach(ids::add);
+        }
+        return pattern.toString();
+    }
+
+    /** The largest batch size among the route's models: the event source mapping serves them all. */
+    public int batchSize() {
+        return models.stream().mapToInt(m -> m.batch().size()).max().orElse(1);
+    }
+
+    public int batchWindowSeconds() {
+        return models.stream().mapToInt(m -> m.batch().windowSeconds()).max().orElse(0);
+    }
+
+    public int memoryMb() {
+        return models.stream().mapToInt(m -> m.function().memoryMb()).max().orElse(1024);
+    }
+
+    public int timeoutSeconds() {
+        return models.stream().mapToInt(m -> m.function().timeoutSeconds()).max().orElse(30);
+    }
+
+    public int shards() {
+        return models.stream().mapToInt(ModelSpec::shards).max().orElse(0);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.inferbus.events.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CatalogLoaderTest {
+
+    static final Path SAMPLE_CATALOG = Path.of("../samples/catalog.yaml");
+
+    @Test
+    void loadsTheSampleCatalogWithDefaults() {
+        ModelCatalog catalog = CatalogLoader.load(SAMPLE_CATALOG);
+
+        assertThat(catalog.bus()).isEqualTo("inferbus");
+        assertThat(catalog.ids()).containsExactly("fraud-scorer", "sentence-embedder", "sensor-anomaly",
+                "document-embedder", "archive-embedder");
+        ModelSpec embedder = catalog.find("sentence-embedder").orElseThrow();
+        assertThat(embedder.task()).isEqualTo(Task.TEXT_EMBEDDING);
+        assertThat(embedder.batch()).isEqualTo(new BatchSpec(100, 1, 64));
+        assertThat(embedder.limits().maxTextChars()).isEqualTo(4000);
+        assertThat(embedder.limits().maxInlineInputBytes()).isEqualTo(InputLimits.DEFAULT.maxInlineInputBytes());
+        assertThat(embedder.version()).isEqualTo("1");
+        assertThat(embedder.artifactFolder()).isEqualTo("models/sentence-embedder/1");
+        ModelSpec gpu = catalog.find("archive-embedder").orElseThrow();
+        assertThat(gpu.endpoint().mode()).isEqualTo(EndpointSpec.Mode.ASYNC);
+        assertThat(gpu.endpoint().format()).isEqualTo(EndpointSpec.Format.HF_TEI);
+        assertThat(gpu.endpoint().maxConcurrency()).isEqualTo(2);
+        assertThat(catalog.find("sensor-anomaly").orElseThrow().shards()).isEqualTo(2);
+        assertThat(catalog.find("fraud-scorer").orElseThrow().batch().size()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            duplicate id        | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx}\\n  - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: b.onnx} | models[1] (a): duplicate id 'a'
+            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection)
+            gpu no endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs} | models[0] (a): a gpu model needs an 'endpoint'
+            cpu no artifact     | - {id: a, task: text-embedding, tier: cpu, trigger: sqs} | models[0] (a): a cpu model needs an 'artifact'
+            kinesis on gpu      | - {id: a, task: text-embedding, tier: gpu, trigger: kinesis, endpoint: {name: e, mode: realtime}} | models[0] (a): a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got kinesis
+            endpoint on cpu     | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, endpoint: {name: e, mode: realtime}} | models[0] (a): 'endpoint' is for gpu models
+            unknown key         | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, tigger: x} | models[0].tigger: Unrecognized field "tigger"
+            bad id              | - {id: Fraud_Scorer, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (Fraud_Scorer): 'id' must match
+            concurrency 1       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, maxConcurrency: 1}} | models[0] (a): endpoint.maxConcurrency must be 2..1000, got 1
+            unknown format      | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: grpc}} | models[0] (a): unknown endpoint.format 'grpc' (known: inferbus-json, hf-tei, kserve-v2)
+            big sqs no window   | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, batch: {size: 50}} | models[0] (a): an SQS batch.size over 10 needs batch.windowSeconds >= 1
+            batch on direct     | - {id: a, task: text-embedding, tier: cpu, trigger: eventbridge, artifact: a.onnx, batch: {size: 5}} | models[0] (a): 'batch' does not apply to an eventbridge trigger
+            shards on sqs       | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, shards: 2} | models[0] (a): 'shards' applies to kinesis-triggered models only
+            shared endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}}\\n  - {id: b, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async}} | models[1] (b): endpoint 'e' already serves another model
+            """)
+    void refusesAnInconsistentEntryNamingFileAndEntry(String why, String models, String expected) {
+        String yaml = "bus: inferbus\nmodels:\n  " + models.replace("\\n", "\n");
+
+        assertThatThrownBy(() -> CatalogLoader.parse(yaml, "test.yaml"))
+                .as(why)
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("test.yaml: " + expected);
+    }
+
+    @Test
+    void refusesAnEmptyOrBrokenCatalog() {
+        assertThatThrownBy(() -> CatalogLoader.parse("bus: inferbus\nmodels: []\n", "c.yaml"))
+                .hasMessage("c.yaml: 'models' must list at least one model");
+        assertThatThrownBy(() -> CatalogLoader.parse("bus: [\n", "c.yaml")).hasMessageStartingWith("c.yaml: ");
+        assertThatThrownBy(() -> CatalogLoader.load(Path.of("no-such-catalog.yaml")))
+                .hasMessageStartingWith("no-such-catalog.yaml: cannot read the catalog");
+    }
+}
