@@ -1,0 +1,108 @@
+package dev.inferbus.samples.fraud;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.samples.training.LogisticRegression;
+import dev.inferbus.samples.training.OnnxGraphs;
+import dev.inferbus.samples.training.RocAuc;
+import dev.inferbus.samples.training.TrainedModel;
+
+/** Trains {@code fraud-scorer} on {@link TransactionGenerator} data and evaluates it on a held-out split. */
+public final class FraudScorerTraining {
+
+    public static final long SEED = 20261122L;
+    public static final int TRAIN_ROWS = 40_000;
+    public static final int TEST_ROWS = 20_000;
+    public static final double THRESHOLD = 0.5;
+    private static final double L2 = 1.0;
+
+    private FraudScorerTraining() {
+    }
+
+    public static TrainedModel train() {
+        TransactionGenerator generator = new TransactionGenerator(SEED);
+        int n = TransactionGenerator.FEATURES.size();
+        boolean[] logColumns = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            logColumns[i] = TransactionGenerator.LOG_FEATURES.contains(TransactionGenerator.FEATURES.get(i));
+        }
+        double[][] train = new double[TRAIN_ROWS][];
+        boolean[] trainLabels = new boolean[TRAIN_ROWS];
+        for (int r = 0; r < TRAIN_ROWS; r++) {
+            TransactionGenerator.Transaction t = generator.next();
+            train[r] = transform(t.features(), logColumns);
+            trainLabels[r] = t.fraud();
+        }
+        double[] mean = new double[n];
+        double[] std = new double[n];
+        for (int c = 0; c < n; c++) {
+            for (double[] row : train) {
+                mean[c] += row[c] / TRAIN_ROWS;
+            }
+            for (double[] row : train) {
+                std[c] += (row[c] - mean[c]) * (row[c] - mean[c]) / TRAIN_ROWS;
+            }
+            std[c] = Math.sqrt(std[c]);
+        }
+        double[][] standardised = new double[TRAIN_ROWS][];
+        for (int r = 0; r < TRAIN_ROWS; r++) {
+            standardised[r] = standardise(train[r], mean, std);
+        }
+        LogisticRegression model = LogisticRegression.fit(standardised, trainLabels, L2);
+
+        double[] scores = new double[TEST_ROWS];
+        boolean[] labels = new boolean[TEST_ROWS];
+        int frauds = 0;
+        int flagged = 0;
+        int caught = 0;
+        for (int r = 0; r < TEST_ROWS; r++) {
+            TransactionGenerator.Transaction t = generator.next();
+            scores[r] = model.predict(standardise(transform(t.features(), logColumns), mean, std));
+            labels[r] = t.fraud();
+            frauds += t.fraud() ? 1 : 0;
+            boolean flag = scores[r] >= THRESHOLD;
+            flagged += flag ? 1 : 0;
+            caught += flag && t.fraud() ? 1 : 0;
+        }
+
+        byte[] onnx = OnnxGraphs.logisticRegression("features", "score", logColumns, mean, std, model.weights(), model.bias());
+        ObjectNode signature = TrainedModel.JSON.createObjectNode()
+                .put("task", "tabular-classification")
+                .put("source", "trained by dev.inferbus.samples.fraud.FraudScorerTraining (seed " + SEED + ")")
+                .put("inputName", "features")
+                .put("outputName", "score")
+                .put("threshold", THRESHOLD);
+        TransactionGenerator.FEATURES.forEach(signature.putArray("features")::add);
+        signature.putArray("labels").add("legit").add("fraud");
+        ObjectNode metrics = TrainedModel.JSON.createObjectNode()
+                .put("seed", SEED)
+                .put("trainRows", TRAIN_ROWS)
+                .put("testRows", TEST_ROWS)
+                .put("testFraudRate", round((double) frauds / TEST_ROWS))
+                .put("heldOutRocAuc", round(RocAuc.of(scores, labels)))
+                .put("precisionAtThreshold", round(flagged == 0 ? 0 : (double) caught / flagged))
+                .put("recallAtThreshold", round((double) caught / frauds));
+        return new TrainedModel(onnx, signature, metrics);
+    }
+
+    static double[] transform(double[] features, boolean[] logColumns) {
+        double[] out = features.clone();
+        for (int c = 0; c < out.length; c++) {
+            if (logColumns[c]) {
+                out[c] = Math.log1p(Math.abs(out[c]));
+            }
+        }
+        return out;
+    }
+
+    private static double[] standardise(double[] row, double[] mean, double[] std) {
+        double[] out = new double[row.length];
+        for (int c = 0; c < row.length; c++) {
+            out[c] = (row[c] - mean[c]) / std[c];
+        }
+        return out;
+    }
+
+    static double round(double value) {
+        return Math.round(value * 1e4) / 1e4;
+    }
+}
