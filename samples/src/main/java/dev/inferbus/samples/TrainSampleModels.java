@@ -8,7 +8,9 @@ import java.nio.file.Path;
 /**
  * Retrains the two small sample models and writes them where they are committed:
  * {@code samples/src/main/resources/models/<id>/1/{model.onnx, signature.json, metrics.json}}.
- * Run it with {@code ./inferbus train-samples}; a test checks that the committed files equal a retrain.
+ * Run it with {@code ./inferbus train-samples}; a test checks that the committed files equal a retrain. The
+ * generators and trainers use {@link StrictMath}: {@code Math}'s intrinsics may differ in the last bit between
+ * interpreted and compiled code, which would make a retrain write other bytes.
  */
 public final class TrainSampleModels {
 

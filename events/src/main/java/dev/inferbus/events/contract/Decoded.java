@@ -8,8 +8,14 @@ public sealed interface Decoded {
     /**
      * @param eventId the EventBridge event id, null for a bare detail
      * @param eventTime the EventBridge event time, null for a bare detail
+     * @param detailPointer the JSON pointer of the detail in the decoded document: {@code /detail} or empty
      */
-    record Request(InferenceRequested detail, String eventId, Instant eventTime) implements Decoded {
+    record Request(InferenceRequested detail, String eventId, Instant eventTime, String detailPointer) implements Decoded {
+
+        /** Where a field of the detail sits in the document the producer sent, for error messages. */
+        public String pointer(String field) {
+            return detailPointer + "/" + field;
+        }
     }
 
     /** @param eventId the EventBridge event id when the envelope could be read, else null */

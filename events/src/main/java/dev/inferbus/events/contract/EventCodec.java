@@ -123,7 +123,7 @@ public final class EventCodec {
             }
         }
         try {
-            return new Decoded.Request(mapper.treeToValue(detail, InferenceRequested.class), eventId, time);
+            return new Decoded.Request(mapper.treeToValue(detail, InferenceRequested.class), eventId, time, prefix);
         } catch (JsonProcessingException e) {
             // The schema admits only shapes the record can hold; reaching here means the two disagree.
             throw new IllegalStateException("schema and record disagree on " + prefix, e);

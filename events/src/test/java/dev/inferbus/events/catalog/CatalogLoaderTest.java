@@ -21,7 +21,7 @@ class CatalogLoaderTest {
                 "document-embedder", "archive-embedder");
         ModelSpec embedder = catalog.find("sentence-embedder").orElseThrow();
         assertThat(embedder.task()).isEqualTo(Task.TEXT_EMBEDDING);
-        assertThat(embedder.batch()).isEqualTo(new BatchSpec(100, 1, 64));
+        assertThat(embedder.batch()).isEqualTo(new BatchSpec(100, 1, 1));
         assertThat(embedder.limits().maxTextChars()).isEqualTo(4000);
         assertThat(embedder.limits().maxInlineInputBytes()).isEqualTo(InputLimits.DEFAULT.maxInlineInputBytes());
         assertThat(embedder.version()).isEqualTo("1");

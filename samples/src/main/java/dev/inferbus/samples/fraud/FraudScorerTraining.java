@@ -41,7 +41,7 @@ public final class FraudScorerTraining {
             for (double[] row : train) {
                 std[c] += (row[c] - mean[c]) * (row[c] - mean[c]) / TRAIN_ROWS;
             }
-            std[c] = Math.sqrt(std[c]);
+            std[c] = StrictMath.sqrt(std[c]);
         }
         double[][] standardised = new double[TRAIN_ROWS][];
         for (int r = 0; r < TRAIN_ROWS; r++) {
@@ -88,7 +88,7 @@ public final class FraudScorerTraining {
         double[] out = features.clone();
         for (int c = 0; c < out.length; c++) {
             if (logColumns[c]) {
-                out[c] = Math.log1p(Math.abs(out[c]));
+                out[c] = StrictMath.log1p(Math.abs(out[c]));
             }
         }
         return out;

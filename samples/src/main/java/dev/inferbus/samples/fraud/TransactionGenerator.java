@@ -35,17 +35,17 @@ public final class TransactionGenerator {
     }
 
     public Transaction next() {
-        double amount = Math.exp(3.7 + 1.1 * gaussian());
+        double amount = StrictMath.exp(3.7 + 1.1 * gaussian());
         double hour = Math.floor(dayWeightedHour());
-        double merchantRisk = Math.pow(random.nextDouble(), 2);
-        double distanceKm = Math.exp(2 + 1.5 * gaussian());
+        double merchantRisk = StrictMath.pow(random.nextDouble(), 2);
+        double distanceKm = StrictMath.exp(2 + 1.5 * gaussian());
         double txnLast24h = poisson(3);
         double cardAgeDays = 1 + Math.floor(random.nextDouble() * 3650);
         double foreign = random.nextDouble() < 0.08 ? 1 : 0;
         double online = random.nextDouble() < 0.35 ? 1 : 0;
-        double z = -7.0 + 1.5 * (Math.log1p(amount) - 3.7) + 4.0 * merchantRisk + 1.0 * (Math.log1p(distanceKm) - 2)
+        double z = -7.0 + 1.5 * (StrictMath.log1p(amount) - 3.7) + 4.0 * merchantRisk + 1.0 * (StrictMath.log1p(distanceKm) - 2)
                 + 0.45 * (txnLast24h - 3) - 1.2 * (cardAgeDays / 1000) + 1.8 * foreign + 1.0 * online;
-        boolean fraud = random.nextDouble() < 1 / (1 + Math.exp(-z));
+        boolean fraud = random.nextDouble() < 1 / (1 + StrictMath.exp(-z));
         return new Transaction(new double[] {amount, hour, merchantRisk, distanceKm, txnLast24h, cardAgeDays, foreign, online},
                 fraud);
     }
@@ -59,11 +59,11 @@ public final class TransactionGenerator {
         // Box–Muller on the seeded generator, so runs are reproducible on every JVM
         double u = 1 - random.nextDouble();
         double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
     }
 
     private int poisson(double lambda) {
-        double limit = Math.exp(-lambda);
+        double limit = StrictMath.exp(-lambda);
         double p = 1;
         int k = 0;
         do {

@@ -43,7 +43,7 @@ public final class VibrationGenerator {
         double p2 = uniform(0, 2 * Math.PI);
         double[] x = new double[WINDOW];
         for (int t = 0; t < WINDOW; t++) {
-            x[t] = a1 * Math.sin(2 * Math.PI * 4 * t / WINDOW + p1) + a2 * Math.sin(2 * Math.PI * 9 * t / WINDOW + p2)
+            x[t] = a1 * StrictMath.sin(2 * Math.PI * 4 * t / WINDOW + p1) + a2 * StrictMath.sin(2 * Math.PI * 9 * t / WINDOW + p2)
                     + 0.05 * gaussian();
         }
         switch (fault) {
@@ -57,7 +57,7 @@ public final class VibrationGenerator {
                 double a3 = uniform(0.4, 0.8);
                 double p3 = uniform(0, 2 * Math.PI);
                 for (int t = 0; t < WINDOW; t++) {
-                    x[t] += a3 * Math.sin(2 * Math.PI * 23 * t / WINDOW + p3);
+                    x[t] += a3 * StrictMath.sin(2 * Math.PI * 23 * t / WINDOW + p3);
                 }
             }
             case DRIFT -> {
@@ -79,6 +79,6 @@ public final class VibrationGenerator {
     private double gaussian() {
         double u = 1 - random.nextDouble();
         double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        return StrictMath.sqrt(-2 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
     }
 }

@@ -70,6 +70,6 @@ public record LogisticRegression(double[] weights, double bias) {
     }
 
     private static double sigmoid(double z) {
-        return 1 / (1 + Math.exp(-z));
+        return 1 / (1 + StrictMath.exp(-z));
     }
 }

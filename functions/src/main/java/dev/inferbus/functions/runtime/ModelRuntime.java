@@ -1,0 +1,84 @@
+package dev.inferbus.functions.runtime;
+
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Tier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The cpu-tier models a function serves, loaded once at init and shared by every invocation. */
+public final class ModelRuntime implements ModelLookup, AutoCloseable {
+
+    private final Map<String, TaskModel<?>> models;
+    private final Map<String, Long> loadMillis;
+
+    private ModelRuntime(Map<String, TaskModel<?>> models, Map<String, Long> loadMillis) {
+        this.models = models;
+        this.loadMillis = loadMillis;
+    }
+
+    /** Loads every cpu model of {@code specs}; gpu models are served by their endpoints and skipped. */
+    public static ModelRuntime load(List<ModelSpec> specs, ArtifactSource artifacts) throws IOException {
+        Map<String, TaskModel<?>> models = new LinkedHashMap<>();
+        Map<String, Long> loadMillis = new LinkedHashMap<>();
+        List<TaskModel<?>> loaded = new ArrayList<>();
+        try {
+            for (ModelSpec spec : specs) {
+                if (spec.tier() != Tier.CPU) {
+                    continue;
+                }
+                long start = System.nanoTime();
+                TaskModel<?> model = loadOne(spec, artifacts);
+                loaded.add(model);
+                models.put(spec.id(), model);
+                loadMillis.put(spec.id(), (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (IOException | RuntimeException e) {
+            loaded.forEach(TaskModel::close);
+            throw e;
+        }
+        return new ModelRuntime(models, loadMillis);
+    }
+
+    private static TaskModel<?> loadOne(ModelSpec spec, ArtifactSource artifacts) throws IOException {
+        String folder = spec.artifactFolder();
+        String prefix = folder.isEmpty() ? "" : folder + "/";
+        Path onnx = artifacts.fetch(spec.artifact());
+        ModelSignature signature = ModelSignature.read(artifacts.fetch(prefix + "signature.json"));
+        if (!spec.task().wireName().equals(signature.task())) {
+            throw new IllegalStateException(spec.id() + ": the catalog says task " + spec.task().wireName()
+                    + " but its signature.json says " + signature.task());
+        }
+        return switch (spec.task()) {
+            case TEXT_EMBEDDING -> new TextEmbeddingModel(spec, signature, onnx,
+                    artifacts.fetch(prefix + signature.required(signature.tokenizer(), "tokenizer")));
+            case TABULAR_CLASSIFICATION -> new TabularClassificationModel(spec, signature, onnx);
+            case ANOMALY_DETECTION -> new AnomalyDetectionModel(spec, signature, onnx);
+        };
+    }
+
+    @Override
+    public Optional<TaskModel<?>> model(String id) {
+        return Optional.ofNullable(models.get(id));
+    }
+
+    @Override
+    public Collection<TaskModel<?>> models() {
+        return models.values();
+    }
+
+    /** Milliseconds each model took to load, by id. */
+    public Map<String, Long> loadMillis() {
+        return Map.copyOf(loadMillis);
+    }
+
+    @Override
+    public void close() {
+        models.values().forEach(TaskModel::close);
+    }
+}
