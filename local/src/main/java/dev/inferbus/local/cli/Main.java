@@ -1,0 +1,37 @@
+package dev.inferbus.local.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** {@code ./inferbus <command>}: the entry point the launcher script runs. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(usage());
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        return switch (args[0]) {
+            case "score" -> new ScoreCommand(out, err).run(rest);
+            default -> {
+                err.println("unknown command '" + args[0] + "'\n" + usage());
+                yield 2;
+            }
+        };
+    }
+
+    static String usage() {
+        return """
+                usage: ./inferbus <command>
+                  score MODEL JSON   score one input in process and print the output JSON
+                  test               run the whole test suite (./mvnw verify)""";
+    }
+}
