@@ -71,6 +71,29 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
         };
     }
 
+    /** The function serving the route: the reject route shares the direct function. */
+    public String functionName() {
+        return isReject() ? "cpu-direct" : name;
+    }
+
+    /** The queue a QUEUE route's rule sends to. */
+    public String queueName() {
+        return "inferbus-" + name;
+    }
+
+    /**
+     * Where a route's undeliverable work ends: the queue's redrive target, the stream's on-failure destination,
+     * or the direct function's asynchronous-invoke dead-letter queue.
+     */
+    public String deadLetterQueueName() {
+        return "inferbus-" + functionName() + "-dlq";
+    }
+
+    /** The stream a STREAM route's rule puts to. */
+    public String streamName() {
+        return "inferbus-" + name;
+    }
+
     public boolean isReject() {
         return REJECT.equals(name);
     }

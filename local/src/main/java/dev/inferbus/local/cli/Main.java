@@ -10,10 +10,17 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (Exception e) {
+            System.err.println("error: " + e);
+            status = 1;
+        }
+        System.exit(status);
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 0) {
             err.println(usage());
             return 2;
@@ -21,6 +28,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "score" -> new ScoreCommand(out, err).run(rest);
+            case "up" -> new UpCommand(out, err).run(rest);
             default -> {
                 err.println("unknown command '" + args[0] + "'\n" + usage());
                 yield 2;
@@ -32,6 +40,7 @@ public final class Main {
         return """
                 usage: ./inferbus <command>
                   score MODEL JSON   score one input in process and print the output JSON
+                  up                 start the embedded local cloud until Ctrl-C (--random-ports)
                   test               run the whole test suite (./mvnw verify)""";
     }
 }

@@ -14,7 +14,7 @@ class ScoreCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int run(String... args) {
+    private int run(String... args) throws Exception {
         return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -42,7 +42,7 @@ class ScoreCommandTest {
     }
 
     @Test
-    void badInputExitsTwoWithOneLineNamingTheField() {
+    void badInputExitsTwoWithOneLineNamingTheField() throws Exception {
         assertThat(run("score", "fraud-scorer", "{\"features\":{\"amount\":\"lots\"}}")).isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
@@ -51,7 +51,7 @@ class ScoreCommandTest {
     }
 
     @Test
-    void unknownModelsAndBrokenJsonExitTwo() {
+    void unknownModelsAndBrokenJsonExitTwo() throws Exception {
         assertThat(run("score", "gpt-7", "{}")).isEqualTo(2);
         assertThat(run("score", "sentence-embedder", "{text")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown model 'gpt-7'").contains("error: /: not valid JSON");

@@ -1,0 +1,78 @@
+package dev.inferbus.local.cloud;
+
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** AWS SDK v2 clients pointed at a local cloud's endpoints, with throwaway credentials. */
+public final class AwsClients implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "000000000000";
+
+    private final SqsClient sqs;
+    private final KinesisClient kinesis;
+    private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
+    private final EventBridgeClient events;
+
+    static {
+        // kinesalite's CBOR timestamps do not parse in SDK v2; JSON is the documented fallback (aws.cborEnabled).
+        // Only local clients talk to Kinesis: the handlers receive records from the event source, never the SDK.
+        System.setProperty("aws.cborEnabled", "false");
+    }
+
+    public AwsClients(Endpoints endpoints) {
+        this.sqs = configure(SqsClient.builder(), endpoints.of("sqs")).build();
+        this.kinesis = configure(KinesisClient.builder(), endpoints.of("kinesis")).build();
+        this.dynamoDb = configure(DynamoDbClient.builder(), endpoints.of("dynamodb")).build();
+        this.s3 = configure(S3Client.builder(), endpoints.of("s3")).forcePathStyle(true).build();
+        this.events = configure(EventBridgeClient.builder(), endpoints.of("events")).build();
+    }
+
+    /** Local endpoint, region and credentials; the JDK's HTTP client keeps the classpath small. */
+    public static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+            B configure(B builder, URI endpoint) {
+        return builder.endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder());
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public KinesisClient kinesis() {
+        return kinesis;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public EventBridgeClient events() {
+        return events;
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+        kinesis.close();
+        dynamoDb.close();
+        s3.close();
+        events.close();
+    }
+}

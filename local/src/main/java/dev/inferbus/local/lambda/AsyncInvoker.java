@@ -1,0 +1,91 @@
+package dev.inferbus.local.lambda;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.local.eventbridge.RouteTarget;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * A rule's Lambda target: an asynchronous invoke. As on AWS, a failed invocation is retried twice with a delay,
+ * then the event goes to the function's dead-letter queue with the error as message attributes.
+ */
+public final class AsyncInvoker implements RouteTarget, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncInvoker.class);
+    private static final int RETRIES = 2;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final FunctionSpec function;
+    private final RequestHandler<Map<String, Object>, ?> handler;
+    private final ObjectMapper json;
+    private final SqsClient sqs;
+    private final String deadLetterQueueUrl;
+    private final Duration retryDelay;
+    private final ExecutorService executor;
+
+    public AsyncInvoker(FunctionSpec function, RequestHandler<Map<String, Object>, ?> handler, ObjectMapper json, SqsClient sqs,
+                        String deadLetterQueueUrl, Duration retryDelay, int concurrency) {
+        this.function = function;
+        this.handler = handler;
+        this.json = json;
+        this.sqs = sqs;
+        this.deadLetterQueueUrl = deadLetterQueueUrl;
+        this.retryDelay = retryDelay;
+        this.executor = Executors.newFixedThreadPool(concurrency,
+                Thread.ofPlatform().name(function.name() + "-invoke-", 0).daemon().factory());
+    }
+
+    @Override
+    public void deliver(JsonNode event, String eventJson) {
+        executor.execute(() -> invokeWithRetries(event, eventJson));
+    }
+
+    private void invokeWithRetries(JsonNode event, String eventJson) {
+        Exception last = null;
+        for (int attempt = 0; attempt <= RETRIES; attempt++) {
+            try {
+                if (attempt > 0) {
+                    Thread.sleep(retryDelay.multipliedBy(attempt).toMillis());
+                }
+                handler.handleRequest(json.convertValue(event, MAP), function.newContext());
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                last = e;
+                LOG.debug("{} failed attempt {} on event {}: {}", function.name(), attempt + 1, event.path("id").asText(), e.toString());
+            }
+        }
+        String error = last.getClass().getSimpleName();
+        String message = last.getMessage() == null ? error : last.getMessage();
+        sqs.sendMessage(b -> b.queueUrl(deadLetterQueueUrl).messageBody(eventJson).messageAttributes(Map.of(
+                "ErrorCode", MessageAttributeValue.builder().dataType("String").stringValue(error).build(),
+                "ErrorMessage", MessageAttributeValue.builder().dataType("String")
+                        .stringValue(message.length() > 1000 ? message.substring(0, 1000) : message).build())));
+        LOG.warn("{} gave up on event {} after {} attempts; sent to its DLQ: {}", function.name(),
+                event.path("id").asText(), RETRIES + 1, message);
+    }
+
+    /** Waits for invocations in flight (tests use it to settle). */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        executor.shutdown();
+        return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
