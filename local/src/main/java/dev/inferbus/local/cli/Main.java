@@ -29,6 +29,7 @@ public final class Main {
         return switch (args[0]) {
             case "score" -> new ScoreCommand(out, err).run(rest);
             case "up" -> new UpCommand(out, err).run(rest);
+            case "demo" -> new DemoCommand(out, err).run(rest);
             default -> {
                 err.println("unknown command '" + args[0] + "'\n" + usage());
                 yield 2;
@@ -40,7 +41,8 @@ public final class Main {
         return """
                 usage: ./inferbus <command>
                   score MODEL JSON   score one input in process and print the output JSON
-                  up                 start the embedded local cloud until Ctrl-C (--random-ports)
+                  up                 start the embedded local cloud with the handlers until Ctrl-C (--random-ports)
+                  demo               put every sample event through the local cloud and check the results
                   test               run the whole test suite (./mvnw verify)""";
     }
 }

@@ -3,6 +3,7 @@ package dev.inferbus.local.cli;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.cloud.LocalFunctions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -24,10 +25,14 @@ final class UpCommand {
     int run(String[] args) throws Exception {
         LocalCloud.Settings settings = LocalCloud.Settings.defaults();
         ModelCatalog catalog = null;
+        String catalogPath = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--random-ports" -> settings = settings.withRandomPorts();
-                case "--catalog" -> catalog = CatalogLoader.load(Path.of(args[++i]));
+                case "--catalog" -> {
+                    catalogPath = args[++i];
+                    catalog = CatalogLoader.load(Path.of(catalogPath));
+                }
                 default -> {
                     err.println("usage: ./inferbus up [--random-ports] [--catalog catalog.yaml]");
                     return 2;
@@ -39,11 +44,14 @@ final class UpCommand {
         }
         long start = System.nanoTime();
         LocalCloud cloud = LocalCloud.start(catalog, settings);
+        LocalFunctions functions = new LocalFunctions();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();
+            functions.close();
             stopped.countDown();
         }, "inferbus-up-shutdown"));
+        functions.attachCpuFunctions(cloud, catalogPath == null ? "classpath:" : catalogPath);
         cloud.endpoints().byService().forEach((service, uri) -> out.println("endpoint." + service + "=" + uri));
         out.println("bus=" + catalog.bus());
         out.println("table=" + LocalCloud.TABLE);

@@ -1,0 +1,87 @@
+package dev.inferbus.functions.claimcheck;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.contract.Rejection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Resolves {@code inputRef} claim checks: an S3 object in the configured bucket holding the input JSON. Any other
+ * bucket is refused before a request is made, so that events cannot make the function read arbitrary objects.
+ */
+public final class ClaimChecks {
+
+    private final S3AsyncClient s3;
+    private final String bucket;
+    private final ObjectMapper json;
+
+    public ClaimChecks(S3AsyncClient s3, String bucket, ObjectMapper json) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.json = json;
+    }
+
+    /** The resolved input, or the reason it cannot be had. Completes exceptionally on a transient S3 failure. */
+    public sealed interface Resolved {
+        record Input(JsonNode input) implements Resolved {
+        }
+
+        record Refused(ErrorCode code, String message) implements Resolved {
+        }
+    }
+
+    /**
+     * @param pointer the JSON pointer of the {@code inputRef} field, for messages
+     */
+    public CompletableFuture<Resolved> resolve(String inputRef, String pointer, long maxBytes) {
+        String rest = inputRef.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        String refBucket = rest.substring(0, slash);
+        String key = rest.substring(slash + 1);
+        if (!refBucket.equals(bucket)) {
+            return CompletableFuture.completedFuture(new Resolved.Refused(ErrorCode.INVALID_INPUT,
+                    pointer + ": claim checks must live in bucket '" + bucket + "', not '" + refBucket + "'"));
+        }
+        return s3.headObject(b -> b.bucket(bucket).key(key))
+                .thenCompose(head -> {
+                    if (head.contentLength() > maxBytes) {
+                        return CompletableFuture.<Resolved>completedFuture(new Resolved.Refused(ErrorCode.INPUT_TOO_LARGE,
+                                pointer + ": the object holds " + head.contentLength() + " bytes, over the model's limit of " + maxBytes));
+                    }
+                    return s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes())
+                            .thenApply(bytes -> parse(bytes.asByteArray(), pointer));
+                })
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof NoSuchKeyException || cause instanceof NoSuchBucketException
+                            || (cause instanceof S3Exception s3e && s3e.statusCode() == 404)) {
+                        return new Resolved.Refused(ErrorCode.INPUT_NOT_FOUND, pointer + ": no object at " + inputRef);
+                    }
+                    throw e instanceof CompletionException c ? c : new CompletionException(e);
+                });
+    }
+
+    private Resolved parse(byte[] bytes, String pointer) {
+        try {
+            JsonNode input = json.readTree(bytes);
+            if (input == null || !input.isObject()) {
+                return new Resolved.Refused(ErrorCode.INVALID_INPUT, pointer + ": the object must hold a JSON object (the input)");
+            }
+            return new Resolved.Input(input);
+        } catch (java.io.IOException e) {
+            return new Resolved.Refused(ErrorCode.INVALID_INPUT, pointer + ": the object is not valid JSON");
+        }
+    }
+
+    /** The rejection of a refused claim check, keeping what identity the request had. */
+    public static Rejection rejection(Resolved.Refused refused, String requestId, String model) {
+        return new Rejection(requestId, model, refused.code(), refused.message());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.inferbus.functions.config;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * The asynchronous AWS clients a function uses, sharing one HTTP connection pool. Built at init; rebuilt after a
+ * SnapStart restore so that no restored copy reuses connections opened before the snapshot.
+ */
+public final class AwsServices implements AutoCloseable {
+
+    private final SdkAsyncHttpClient http;
+    private final DynamoDbAsyncClient dynamoDb;
+    private final S3AsyncClient s3;
+    private final EventBridgeAsyncClient events;
+
+    public AwsServices(FunctionConfig config) {
+        this.http = NettyNioAsyncHttpClient.builder()
+                .maxConcurrency(64)
+                .connectionTimeout(Duration.ofSeconds(2))
+                .build();
+        this.dynamoDb = configure(DynamoDbAsyncClient.builder(), config, "dynamodb").build();
+        this.s3 = configure(S3AsyncClient.builder(), config, "s3").forcePathStyle(config.endpoint("s3").isPresent()).build();
+        this.events = configure(EventBridgeAsyncClient.builder(), config, "events").build();
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder, FunctionConfig config, String service) {
+        builder.region(Region.of(config.region())).httpClient(http);
+        config.endpoint(service).ifPresent(builder::endpointOverride);
+        if (!config.endpoints().isEmpty()) {
+            // a local cloud accepts any credentials; the cloud's come from the function's role
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        }
+        return builder;
+    }
+
+    public DynamoDbAsyncClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public S3AsyncClient s3() {
+        return s3;
+    }
+
+    public EventBridgeAsyncClient events() {
+        return events;
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        s3.close();
+        events.close();
+        http.close();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.inferbus.functions.handler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.functions.batch.MicroBatcher;
+import dev.inferbus.functions.batch.Outcome;
+import dev.inferbus.functions.batch.ScoringRequest;
+import dev.inferbus.functions.claimcheck.ClaimChecks;
+import dev.inferbus.functions.config.AwsServices;
+import dev.inferbus.functions.config.FunctionConfig;
+import dev.inferbus.functions.metrics.BatchMetrics;
+import dev.inferbus.functions.pipeline.InferencePipeline;
+import dev.inferbus.functions.publish.EventPublisher;
+import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.functions.results.ResultStore;
+import dev.inferbus.functions.runtime.ArtifactSource;
+import dev.inferbus.functions.runtime.ModelRuntime;
+import dev.inferbus.functions.runtime.TaskModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+
+/**
+ * Everything a function builds once, at init: configuration, catalog, models, AWS clients and the pipeline. With
+ * SnapStart this is what the snapshot holds — models loaded and the code path primed by a real inference per
+ * model in {@link #beforeCheckpoint}; after a restore the AWS clients (and their pooled connections) are rebuilt,
+ * and the JDK reseeds {@code SecureRandom}, which is all the randomness the function uses (event ids).
+ */
+public final class FunctionRuntime implements Resource, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionRuntime.class);
+
+    private final FunctionConfig config;
+    private final ModelCatalog catalog;
+    private final List<ModelSpec> models;
+    private final ModelRuntime modelRuntime;
+    private final EventCodec codec = EventCodec.create();
+    private final AtomicReference<Wired> wired = new AtomicReference<>();
+    private final long initMillis;
+
+    /** The parts that hold connections, rebuilt together after a restore. */
+    private record Wired(AwsServices aws, InferencePipeline pipeline) {
+    }
+
+    public FunctionRuntime(FunctionConfig config) {
+        long start = System.nanoTime();
+        this.config = config;
+        AwsServices aws = new AwsServices(config);
+        try {
+            this.catalog = loadCatalog(config, aws);
+            this.models = catalog.select(config.models());
+            this.modelRuntime = ModelRuntime.load(models, artifacts(config, aws));
+        } catch (IOException e) {
+            aws.close();
+            throw new UncheckedIOException("cannot load the models of this function: " + e.getMessage(), e);
+        }
+        wired.set(wire(aws));
+        Core.getGlobalContext().register(this);
+        initMillis = (System.nanoTime() - start) / 1_000_000;
+        LOG.info("{\"init\":{\"models\":{},\"loadMillis\":{},\"ms\":{}}}", config.models(), modelRuntime.loadMillis(), initMillis);
+    }
+
+    /** Built from the process environment, the way Lambda runs it. */
+    public static FunctionRuntime fromEnvironment() {
+        return new FunctionRuntime(FunctionConfig.fromEnvironment());
+    }
+
+    private Wired wire(AwsServices aws) {
+        MicroBatcher batcher = new MicroBatcher(modelRuntime);
+        InferencePipeline pipeline = new InferencePipeline(catalog, new HashSet<>(config.models()), codec, batcher,
+                new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()),
+                new ResultStore(aws.dynamoDb(), config.table(), Duration.ofDays(config.resultTtlDays())),
+                new LargeOutputs(aws.s3(), config.bucket()),
+                new EventPublisher(aws.events(), config.bus(), 4, Duration.ofMillis(50)),
+                BatchMetrics.forEnvironment(), Clock.systemUTC());
+        return new Wired(aws, pipeline);
+    }
+
+    private static ModelCatalog loadCatalog(FunctionConfig config, AwsServices aws) throws IOException {
+        String where = config.catalog();
+        if (where.equals("classpath:")) {
+            return CatalogLoader.loadClasspath();
+        }
+        if (where.startsWith("s3://")) {
+            URI uri = URI.create(where);
+            byte[] bytes = aws.s3().getObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)),
+                    AsyncResponseTransformer.toBytes()).join().asByteArray();
+            return CatalogLoader.parse(new String(bytes, StandardCharsets.UTF_8), where);
+        }
+        return CatalogLoader.load(Path.of(where));
+    }
+
+    /** Model files: from S3 into /tmp (Lambda's only writable place), else a folder or the classpath. */
+    private static ArtifactSource artifacts(FunctionConfig config, AwsServices aws) {
+        String root = config.modelRoot();
+        if (!root.startsWith("s3://")) {
+            return ArtifactSource.fromRoot(root);
+        }
+        URI uri = URI.create(root.endsWith("/") ? root : root + "/");
+        Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "inferbus-models");
+        return new ArtifactSource() {
+            @Override
+            public Path fetch(String relativePath) throws IOException {
+                Path local = scratch.resolve(relativePath);
+                if (!Files.exists(local)) {
+                    Files.createDirectories(local.getParent());
+                    String key = uri.getPath().substring(1) + relativePath;
+                    aws.s3().getObject(b -> b.bucket(uri.getHost()).key(key), AsyncResponseTransformer.toFile(local)).join();
+                }
+                return local;
+            }
+
+            @Override
+            public boolean exists(String relativePath) {
+                String key = uri.getPath().substring(1) + relativePath;
+                return aws.s3().headObject(b -> b.bucket(uri.getHost()).key(key)).handle((r, e) -> e == null).join();
+            }
+        };
+    }
+
+    public InferencePipeline pipeline() {
+        return wired.get().pipeline();
+    }
+
+    public EventCodec codec() {
+        return codec;
+    }
+
+    public long initMillis() {
+        return initMillis;
+    }
+
+    /**
+     * Runs one real inference per loaded model through the batcher (no I/O), so that classes are loaded, JIT
+     * profiles exist and ONNX Runtime has allocated its buffers before the snapshot or the first request.
+     *
+     * @return the priming outputs, one per model
+     */
+    public List<JsonNode> prime() {
+        MicroBatcher batcher = new MicroBatcher(modelRuntime);
+        List<JsonNode> outputs = new ArrayList<>();
+        for (TaskModel<?> model : modelRuntime.models()) {
+            Outcome outcome = batcher.score(List.of(new ScoringRequest(model.spec(), model.primingInput(), "/input"))).get(0);
+            if (!(outcome instanceof Outcome.Scored scored)) {
+                throw new IllegalStateException("priming " + model.spec().id() + " failed: " + outcome);
+            }
+            codec.toJson(scored.output());
+            outputs.add(scored.output());
+        }
+        return outputs;
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        Wired old = wired.getAndSet(wire(new AwsServices(config)));
+        old.aws().close();
+    }
+
+    @Override
+    public void close() {
+        wired.get().aws().close();
+        modelRuntime.close();
+    }
+}

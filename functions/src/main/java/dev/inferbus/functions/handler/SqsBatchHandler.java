@@ -1,0 +1,29 @@
+package dev.inferbus.functions.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.inferbus.functions.pipeline.InferencePipeline;
+
+/** Drains a route's queue: one pipeline run per batch; transient failures come back as batch item failures. */
+public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private final FunctionRuntime runtime;
+
+    public SqsBatchHandler() {
+        this(Init.RUNTIME);
+    }
+
+    public SqsBatchHandler(FunctionRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        InferencePipeline.Report report = runtime.pipeline().process(event.getRecords().stream()
+                .map(m -> new InferencePipeline.Record(m.getMessageId(), m.getBody())).toList());
+        return SQSBatchResponse.builder().withBatchItemFailures(report.retry().stream()
+                .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build()).toList()).build();
+    }
+}

@@ -1,0 +1,363 @@
+package dev.inferbus.functions.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.contract.Decoded;
+import dev.inferbus.events.contract.DetailType;
+import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.contract.InferenceCompleted;
+import dev.inferbus.events.contract.InferenceFailed;
+import dev.inferbus.events.contract.InferenceRequested;
+import dev.inferbus.events.contract.Rejection;
+import dev.inferbus.functions.batch.MicroBatcher;
+import dev.inferbus.functions.batch.Outcome;
+import dev.inferbus.functions.batch.ScoringRequest;
+import dev.inferbus.functions.claimcheck.ClaimChecks;
+import dev.inferbus.functions.metrics.BatchMetrics;
+import dev.inferbus.functions.publish.EventPublisher;
+import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.functions.results.ResultRow;
+import dev.inferbus.functions.results.ResultStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every handler runs, once per invocation: decode and check every record, resolve claim checks in parallel,
+ * score the valid ones in tensor batches, write one result row each (in parallel, conditionally), publish the
+ * events of new rows, and say which records must be retried.
+ *
+ * <p>Permanent problems (a bad event, an unknown model, a bad input) become FAILED rows and are never retried.
+ * Transient ones (S3, DynamoDB or EventBridge throttling, 5xx, timeouts) leave the record to be retried; a row
+ * already written is then found on redelivery and only its unpublished event is sent.
+ */
+public final class InferencePipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
+
+    /** One record of an invocation: its id in the batch (message id, sequence number, event id) and its body. */
+    public record Record(String id, String body) {
+    }
+
+    /** @param retry the ids of the records to hand back for a retry */
+    public record Report(List<String> retry, int completed, int failed, int duplicates) {
+    }
+
+    private final ModelCatalog catalog;
+    private final Set<String> served;
+    private final EventCodec codec;
+    private final MicroBatcher batcher;
+    private final ClaimChecks claimChecks;
+    private final ResultStore store;
+    private final LargeOutputs largeOutputs;
+    private final EventPublisher publisher;
+    private final BatchMetrics metrics;
+    private final Clock clock;
+
+    public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, MicroBatcher batcher,
+                             ClaimChecks claimChecks, ResultStore store, LargeOutputs largeOutputs,
+                             EventPublisher publisher, BatchMetrics metrics, Clock clock) {
+        this.catalog = catalog;
+        this.served = Set.copyOf(served);
+        this.codec = codec;
+        this.batcher = batcher;
+        this.claimChecks = claimChecks;
+        this.store = store;
+        this.largeOutputs = largeOutputs;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** One record's way through the pipeline. */
+    private static final class Slot {
+        final Record record;
+        Decoded.Request request;
+        ModelSpec spec;
+        JsonNode input;
+        Rejection rejection;
+        String eventId;
+        Outcome.Scored scored;
+        boolean retry;
+        ResultRow row;
+
+        Slot(Record record) {
+            this.record = record;
+        }
+
+        boolean scorable() {
+            return !retry && rejection == null && spec != null && input != null;
+        }
+    }
+
+    public Report process(List<Record> records) {
+        long start = System.nanoTime();
+        List<Slot> slots = records.stream().map(Slot::new).toList();
+        slots.forEach(this::decodeAndCheck);
+        resolveClaimChecks(slots);
+        score(slots);
+        List<Slot> toWrite = slots.stream().filter(s -> !s.retry).toList();
+        buildRows(toWrite);
+        int[] counts = writeAndPublish(toWrite);
+        List<String> retry = slots.stream().filter(s -> s.retry).map(s -> s.record.id()).toList();
+        emitMetrics(slots);
+        LOG.info("{\"batch\":{\"records\":{},\"completed\":{},\"failed\":{},\"duplicates\":{},\"retry\":{},\"ms\":{}}}",
+                records.size(), counts[0], counts[1], counts[2], retry.size(), (System.nanoTime() - start) / 1_000_000);
+        return new Report(retry, counts[0], counts[1], counts[2]);
+    }
+
+    private void decodeAndCheck(Slot slot) {
+        Decoded decoded = codec.decode(slot.record.body());
+        switch (decoded) {
+            case Decoded.Invalid invalid -> {
+                slot.rejection = invalid.rejection();
+                slot.eventId = invalid.eventId();
+            }
+            case Decoded.Request request -> {
+                slot.request = request;
+                slot.eventId = request.eventId();
+                check(slot, request);
+            }
+        }
+    }
+
+    private void check(Slot slot, Decoded.Request request) {
+        InferenceRequested detail = request.detail();
+        Optional<ModelSpec> spec = catalog.find(detail.model());
+        if (spec.isEmpty()) {
+            slot.rejection = reject(detail, ErrorCode.UNKNOWN_MODEL, request.pointer("model") + ": unknown model '"
+                    + detail.model() + "' (catalog models: " + catalog.ids() + ")");
+            return;
+        }
+        ModelSpec model = spec.get();
+        if (detail.version() != null && !detail.version().equals(model.version())) {
+            slot.rejection = reject(detail, ErrorCode.UNKNOWN_MODEL, request.pointer("version") + ": model '"
+                    + model.id() + "' has no version '" + detail.version() + "' (live version: " + model.version() + ")");
+            return;
+        }
+        if (!served.contains(model.id())) {
+            slot.rejection = reject(detail, ErrorCode.UNKNOWN_MODEL, request.pointer("model") + ": model '" + model.id()
+                    + "' is not served by this function (it serves " + served + "); check the catalog's routes");
+            return;
+        }
+        slot.spec = model;
+        if (detail.input() != null) {
+            int size = detail.input().toString().getBytes(StandardCharsets.UTF_8).length;
+            if (size > model.limits().maxInlineInputBytes()) {
+                slot.rejection = reject(detail, ErrorCode.INPUT_TOO_LARGE, request.pointer("input") + ": " + size
+                        + " bytes, over the inline limit of " + model.limits().maxInlineInputBytes()
+                        + "; put the input in S3 and send inputRef");
+                return;
+            }
+            slot.input = detail.input();
+        }
+    }
+
+    private static Rejection reject(InferenceRequested detail, ErrorCode code, String message) {
+        return new Rejection(detail.requestId(), detail.model(), code, message);
+    }
+
+    private void resolveClaimChecks(List<Slot> slots) {
+        List<CompletableFuture<Void>> fetches = new ArrayList<>();
+        for (Slot slot : slots) {
+            if (slot.rejection != null || slot.spec == null || slot.request.detail().inputRef() == null) {
+                continue;
+            }
+            InferenceRequested detail = slot.request.detail();
+            fetches.add(claimChecks.resolve(detail.inputRef(), slot.request.pointer("inputRef"), slot.spec.limits().maxInputBytes())
+                    .handle((resolved, error) -> {
+                        if (error != null) {
+                            slot.retry = true;
+                            LOG.warn("claim check of {} failed transiently: {}", detail.requestId(), error.toString());
+                        } else if (resolved instanceof ClaimChecks.Resolved.Input in) {
+                            slot.input = in.input();
+                        } else if (resolved instanceof ClaimChecks.Resolved.Refused refused) {
+                            slot.rejection = reject(detail, refused.code(), refused.message());
+                        }
+                        return null;
+                    }));
+        }
+        CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void score(List<Slot> slots) {
+        List<Slot> scorable = slots.stream().filter(Slot::scorable).toList();
+        List<ScoringRequest> requests = scorable.stream()
+                .map(s -> new ScoringRequest(s.spec, s.input, s.request.pointer("input"))).toList();
+        List<Outcome> outcomes = batcher.score(requests);
+        for (int i = 0; i < scorable.size(); i++) {
+            Slot slot = scorable.get(i);
+            switch (outcomes.get(i)) {
+                case Outcome.Scored scored -> slot.scored = scored;
+                case Outcome.Failed failed -> slot.rejection = reject(slot.request.detail(), failed.code(), failed.message());
+            }
+        }
+    }
+
+    private void buildRows(List<Slot> slots) {
+        long now = clock.millis();
+        List<CompletableFuture<Void>> offloads = new ArrayList<>();
+        for (Slot slot : slots) {
+            InferenceRequested detail = slot.request == null ? null : slot.request.detail();
+            long created = slot.request != null && slot.request.eventTime() != null ? slot.request.eventTime().toEpochMilli() : now;
+            Double endToEnd = slot.request != null && slot.request.eventTime() != null ? (double) (now - created) : null;
+            String version = slot.spec != null ? slot.spec.version() : detail != null ? detail.version() : null;
+            String tier = slot.spec != null ? slot.spec.tier().wireName() : null;
+            if (slot.scored != null) {
+                String output = codec.toJson(slot.scored.output());
+                if (LargeOutputs.tooLarge(output)) {
+                    offloads.add(largeOutputs.store(detail.requestId(), output)
+                            .handle((ref, error) -> {
+                                if (error != null) {
+                                    slot.retry = true;
+                                } else {
+                                    slot.row = completedRow(slot, detail, version, tier, null, ref, created, now, endToEnd);
+                                }
+                                return null;
+                            }));
+                } else {
+                    slot.row = completedRow(slot, detail, version, tier, slot.scored.output(), null, created, now, endToEnd);
+                }
+            } else {
+                Rejection r = slot.rejection;
+                InferenceFailed event = new InferenceFailed(r.requestId(), r.model(), version, r.code(), r.message(),
+                        r.code().retryable(), detail == null ? null : detail.attributes(), detail == null ? null : detail.traceparent());
+                slot.row = new ResultRow(keyOf(slot), ResultRow.FAILED, r.model(), version, tier, null, null,
+                        r.code().name(), r.message(), created, now, null, endToEnd, slot.eventId, DetailType.FAILED, codec.toJson(event));
+            }
+        }
+        CompletableFuture.allOf(offloads.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private ResultRow completedRow(Slot slot, InferenceRequested detail, String version, String tier, JsonNode output,
+                                   String outputRef, long created, long now, Double endToEnd) {
+        double inferenceMs = slot.scored.inferenceMs();
+        InferenceCompleted event = new InferenceCompleted(detail.requestId(), detail.model(), version, tier, output, outputRef,
+                inferenceMs, endToEnd, detail.attributes(), detail.traceparent());
+        return new ResultRow(detail.requestId(), ResultRow.COMPLETED, detail.model(), version, tier,
+                output == null ? null : codec.toJson(output), outputRef, null, null, created, now, inferenceMs, endToEnd,
+                slot.eventId, DetailType.COMPLETED, codec.toJson(event));
+    }
+
+    /** The row key: the requestId, or for an event without a usable one, its event id or a digest of its body. */
+    private static String keyOf(Slot slot) {
+        if (slot.rejection != null && slot.rejection.requestId() != null) {
+            return slot.rejection.requestId();
+        }
+        if (slot.eventId != null) {
+            return "invalid:" + slot.eventId;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(slot.record.body().getBytes(StandardCharsets.UTF_8));
+            return "invalid:sha256-" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes rows in parallel, publishes what is owed; returns {completed, failed, duplicates}. */
+    private int[] writeAndPublish(List<Slot> slots) {
+        List<Slot> withRows = slots.stream().filter(s -> s.row != null && !s.retry).toList();
+        Map<Slot, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
+        for (Slot slot : withRows) {
+            writes.put(slot, store.put(slot.row));
+        }
+        CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        List<Slot> owed = new ArrayList<>();
+        List<EventPublisher.Entry> entries = new ArrayList<>();
+        List<CompletableFuture<Void>> duplicateChecks = new ArrayList<>();
+        int completed = 0;
+        int failed = 0;
+        int duplicates = 0;
+        for (var e : writes.entrySet()) {
+            Slot slot = e.getKey();
+            if (e.getValue().isCompletedExceptionally()) {
+                slot.retry = true;
+                continue;
+            }
+            if (e.getValue().join() == ResultStore.Write.WRITTEN) {
+                owed.add(slot);
+                entries.add(new EventPublisher.Entry(slot.row.detailType(), slot.row.eventDetail()));
+                if (ResultRow.COMPLETED.equals(slot.row.status())) {
+                    completed++;
+                } else {
+                    failed++;
+                }
+            } else {
+                duplicates++;
+                duplicateChecks.add(store.unpublished(slot.row.key()).handle((unpublished, error) -> {
+                    if (error != null) {
+                        slot.retry = true;
+                    } else {
+                        unpublished.ifPresent(u -> {
+                            synchronized (owed) {
+                                owed.add(slot);
+                                entries.add(new EventPublisher.Entry(u.detailType(), u.eventDetail()));
+                            }
+                        });
+                    }
+                    return null;
+                }));
+            }
+        }
+        CompletableFuture.allOf(duplicateChecks.toArray(CompletableFuture[]::new)).join();
+        if (!entries.isEmpty()) {
+            boolean[] accepted = publisher.publish(entries).join();
+            List<CompletableFuture<Void>> marks = new ArrayList<>();
+            for (int i = 0; i < owed.size(); i++) {
+                Slot slot = owed.get(i);
+                if (!accepted[i]) {
+                    slot.retry = true;
+                    continue;
+                }
+                marks.add(store.markPublished(slot.row.key()).exceptionally(error -> {
+                    // the event is out; a redelivery would publish it once more, which consumers tolerate (at least once)
+                    LOG.warn("could not mark {} published: {}", slot.row.key(), error.toString());
+                    return null;
+                }));
+            }
+            CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).join();
+        }
+        return new int[] {completed, failed, duplicates};
+    }
+
+    private void emitMetrics(List<Slot> slots) {
+        Map<String, List<Slot>> byModel = new LinkedHashMap<>();
+        for (Slot slot : slots) {
+            String model = slot.spec != null ? slot.spec.id() : "unrouted";
+            byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(slot);
+        }
+        byModel.forEach((model, group) -> {
+            Map<ErrorCode, Integer> failures = new EnumMap<>(ErrorCode.class);
+            int completed = 0;
+            double inference = 0;
+            double endToEnd = -1;
+            for (Slot s : group) {
+                if (s.scored != null && !s.retry) {
+                    completed++;
+                    inference = Math.max(inference, s.scored.inferenceMs());
+                } else if (s.rejection != null) {
+                    failures.merge(s.rejection.code(), 1, Integer::sum);
+                }
+                if (s.row != null && s.row.endToEndMs() != null) {
+                    endToEnd = Math.max(endToEnd, s.row.endToEndMs());
+                }
+            }
+            metrics.emit(new BatchMetrics.ModelBatch(model, group.size(), completed, failures, inference, endToEnd));
+        });
+    }
+}

@@ -1,0 +1,74 @@
+package dev.inferbus.local.cloud;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Tier;
+import dev.inferbus.events.routing.Route;
+import dev.inferbus.functions.config.FunctionConfig;
+import dev.inferbus.functions.handler.DirectHandler;
+import dev.inferbus.functions.handler.FunctionRuntime;
+import dev.inferbus.functions.handler.KinesisBatchHandler;
+import dev.inferbus.functions.handler.SqsBatchHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real handler classes, wired to a local cloud the way the CDK app wires them in AWS: one function per cpu
+ * route (the reject route shares the direct function), each with its own runtime, configured by the same
+ * environment variables — here pointing at the local endpoints.
+ */
+public final class LocalFunctions implements AutoCloseable {
+
+    private final List<FunctionRuntime> runtimes = new ArrayList<>();
+
+    /** The environment a function of this catalog gets, as the CDK app sets it. */
+    public static Map<String, String> environment(LocalCloud cloud, String functionName, String catalogLocation) {
+        List<String> models = cloud.catalog().routes().stream()
+                .filter(r -> r.functionName().equals(functionName))
+                .flatMap(r -> r.models().stream()).map(ModelSpec::id).distinct().toList();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(FunctionConfig.MODELS, String.join(",", models));
+        env.put(FunctionConfig.CATALOG, catalogLocation);
+        env.put(FunctionConfig.MODEL_ROOT, "classpath:");
+        env.put(FunctionConfig.TABLE, LocalCloud.TABLE);
+        env.put(FunctionConfig.BUS, cloud.catalog().bus());
+        env.put(FunctionConfig.BUCKET, LocalCloud.BUCKET);
+        env.put(FunctionConfig.ENDPOINT_PREFIX + "DYNAMODB", cloud.endpoints().of("dynamodb").toString());
+        env.put(FunctionConfig.ENDPOINT_PREFIX + "S3", cloud.endpoints().of("s3").toString());
+        env.put(FunctionConfig.ENDPOINT_PREFIX + "EVENTS", cloud.endpoints().of("events").toString());
+        env.put("AWS_REGION", AwsClients.REGION);
+        return env;
+    }
+
+    /** Attaches a handler to every cpu function of the catalog; returns their names. */
+    public List<String> attachCpuFunctions(LocalCloud cloud, String catalogLocation) {
+        List<String> attached = new ArrayList<>();
+        for (Route route : cloud.catalog().routes()) {
+            if (route.tier() != Tier.CPU || attached.contains(route.functionName())) {
+                continue;
+            }
+            String name = route.functionName();
+            FunctionRuntime runtime = new FunctionRuntime(FunctionConfig.from(environment(cloud, name, catalogLocation)));
+            runtimes.add(runtime);
+            RequestHandler<?, ?> handler = switch (route.target()) {
+                case FUNCTION -> new DirectHandler(runtime);
+                case QUEUE -> new SqsBatchHandler(runtime);
+                case STREAM -> new KinesisBatchHandler(runtime);
+            };
+            cloud.attach(name, handler);
+            attached.add(name);
+        }
+        return attached;
+    }
+
+    public List<FunctionRuntime> runtimes() {
+        return List.copyOf(runtimes);
+    }
+
+    @Override
+    public void close() {
+        runtimes.forEach(FunctionRuntime::close);
+    }
+}

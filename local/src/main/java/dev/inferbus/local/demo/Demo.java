@@ -1,0 +1,154 @@
+package dev.inferbus.local.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Tier;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.routing.Route;
+import dev.inferbus.events.samples.SampleEvents;
+import dev.inferbus.local.cloud.LocalCloud;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+
+/**
+ * Puts every sample event through the real PutEvents endpoint of a running local cloud, waits for one result row
+ * each, prints them, and checks them against what the samples promise.
+ */
+public final class Demo {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalCloud cloud;
+    private final PrintStream out;
+
+    public Demo(LocalCloud cloud, PrintStream out) {
+        this.cloud = cloud;
+        this.out = out;
+    }
+
+    /** One sample on its way: where it went and what became of it. */
+    public record Tracked(SampleEvents.Sample sample, String eventId, String key, String route, Map<String, AttributeValue> row) {
+
+        boolean expectedOutcome() {
+            if (row == null) {
+                return false;
+            }
+            String status = row.get("status").s();
+            if (sample.valid()) {
+                return status.equals("COMPLETED");
+            }
+            return status.equals("FAILED") && row.get("errorCode").s().equals(sample.expected().errorCode().name())
+                    && row.get("errorMessage").s().contains(sample.expected().field());
+        }
+    }
+
+    /** Runs the demo; returns whether every sample ended as promised. */
+    public boolean run(List<SampleEvents.Sample> samples, Duration timeout) throws InterruptedException {
+        List<Tracked> tracked = new ArrayList<>();
+        List<SampleEvents.Sample> skipped = new ArrayList<>();
+        for (SampleEvents.Sample sample : samples) {
+            Optional<ModelSpec> model = Optional.ofNullable(sample.model()).flatMap(cloud.catalog()::find);
+            if (sample.valid() && model.map(m -> m.tier() == Tier.GPU).orElse(false)) {
+                skipped.add(sample);
+                continue;
+            }
+            tracked.add(put(sample));
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        int done = 0;
+        while (System.nanoTime() < deadline) {
+            done = 0;
+            for (int i = 0; i < tracked.size(); i++) {
+                Tracked t = tracked.get(i);
+                if (t.row() == null) {
+                    Map<String, AttributeValue> row = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
+                            .key(Map.of("requestId", AttributeValue.fromS(t.key()))).consistentRead(true)).item();
+                    if (row != null && !row.isEmpty()) {
+                        tracked.set(i, new Tracked(t.sample(), t.eventId(), t.key(), t.route(), row));
+                    }
+                }
+                done += tracked.get(i).row() == null ? 0 : 1;
+            }
+            out.printf("waiting for results: %d/%d%n", done, tracked.size());
+            if (done == tracked.size()) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        long rows = cloud.clients().dynamoDb().scan(b -> b.tableName(LocalCloud.TABLE).select("COUNT")).count();
+        printTable(tracked);
+        skipped.forEach(s -> out.printf("skipped %s: the GPU tier's local SageMaker endpoint is not part of this build%n", s.name()));
+        long ok = tracked.stream().filter(Tracked::expectedOutcome).count();
+        out.printf("%d/%d samples ended as expected; %d rows in %s for %d events; %.1f s%n", ok, tracked.size(), rows,
+                LocalCloud.TABLE, tracked.size(), (System.nanoTime() - start) / 1e9);
+        return ok == tracked.size() && rows == tracked.size();
+    }
+
+    private Tracked put(SampleEvents.Sample sample) {
+        JsonNode event = sample.event();
+        PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(PutEventsRequestEntry.builder()
+                .eventBusName(cloud.catalog().bus())
+                .source(event.path("source").asText())
+                .detailType(event.path("detail-type").asText())
+                .detail(event.path("detail").toString()).build()));
+        String eventId = response.entries().get(0).eventId();
+        if (eventId == null) {
+            throw new IllegalStateException(sample.name() + " was refused by PutEvents: " + response.entries().get(0).errorMessage());
+        }
+        String requestId = EventCodec.requestIdOf(event.path("detail"));
+        String key = requestId != null ? requestId : "invalid:" + eventId;
+        String route = cloud.catalog().routes().stream().filter(r -> r.modelIds().contains(sample.model()))
+                .map(Route::name).findFirst().orElse(Route.REJECT);
+        return new Tracked(sample, eventId, key, route, null);
+    }
+
+    private void printTable(List<Tracked> tracked) {
+        String format = "%-22s %-18s %-11s %-9s %-48s %7s  %s%n";
+        out.printf(format, "requestId", "model", "route", "status", "output / reason", "ms", "");
+        for (Tracked t : tracked) {
+            Map<String, AttributeValue> row = t.row();
+            String status = row == null ? "MISSING" : row.get("status").s();
+            String summary = row == null ? "" : summary(row);
+            String ms = row == null || !row.containsKey("endToEndMs") ? "" : String.format("%.0f", Double.parseDouble(row.get("endToEndMs").n()));
+            out.printf(format, clip(t.key(), 22), clip(String.valueOf(t.sample().model()), 18), t.route(), status, clip(summary, 48), ms,
+                    t.expectedOutcome() ? "ok" : "UNEXPECTED (" + t.sample().name() + ")");
+        }
+    }
+
+    private static String summary(Map<String, AttributeValue> row) {
+        if (row.containsKey("errorCode")) {
+            return row.get("errorCode").s() + " " + row.get("errorMessage").s();
+        }
+        if (row.containsKey("outputRef")) {
+            return "outputRef " + row.get("outputRef").s();
+        }
+        try {
+            JsonNode output = JSON.readTree(row.get("output").s());
+            if (output.has("embedding")) {
+                return "embedding dim " + output.get("dim").asInt();
+            }
+            if (output.has("label")) {
+                return String.format("label %s score %.3f", output.get("label").asText(), output.get("score").asDouble());
+            }
+            if (output.has("anomalous")) {
+                return String.format("anomalous %s score %.4f", output.get("anomalous").asBoolean(), output.get("score").asDouble());
+            }
+            return output.toString();
+        } catch (Exception e) {
+            return "unreadable output";
+        }
+    }
+
+    private static String clip(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+    }
+}
