@@ -1,6 +1,8 @@
 package dev.inferbus.functions.config;
 
 import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
@@ -22,8 +24,15 @@ public final class AwsServices implements AutoCloseable {
     private final DynamoDbAsyncClient dynamoDb;
     private final S3AsyncClient s3;
     private final EventBridgeAsyncClient events;
+    private final List<ExecutionInterceptor> interceptors;
 
     public AwsServices(FunctionConfig config) {
+        this(config, List.of());
+    }
+
+    /** @param interceptors SDK interceptors for every client (tests inject faults with them) */
+    public AwsServices(FunctionConfig config, List<ExecutionInterceptor> interceptors) {
+        this.interceptors = List.copyOf(interceptors);
         this.http = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(64)
                 .connectionTimeout(Duration.ofSeconds(2))
@@ -34,7 +43,8 @@ public final class AwsServices implements AutoCloseable {
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder, FunctionConfig config, String service) {
-        builder.region(Region.of(config.region())).httpClient(http);
+        builder.region(Region.of(config.region())).httpClient(http)
+                .overrideConfiguration(o -> o.executionInterceptors(interceptors));
         config.endpoint(service).ifPresent(builder::endpointOverride);
         if (!config.endpoints().isEmpty()) {
             // a local cloud accepts any credentials; the cloud's come from the function's role

@@ -37,6 +37,7 @@ import org.crac.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * Everything a function builds once, at init: configuration, catalog, models, AWS clients and the pipeline. With
@@ -55,15 +56,22 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private final EventCodec codec = EventCodec.create();
     private final AtomicReference<Wired> wired = new AtomicReference<>();
     private final long initMillis;
+    private final List<ExecutionInterceptor> interceptors;
 
     /** The parts that hold connections, rebuilt together after a restore. */
     private record Wired(AwsServices aws, InferencePipeline pipeline) {
     }
 
     public FunctionRuntime(FunctionConfig config) {
+        this(config, List.of());
+    }
+
+    /** @param interceptors SDK interceptors for every client, kept across restores (tests inject faults with them) */
+    public FunctionRuntime(FunctionConfig config, List<ExecutionInterceptor> interceptors) {
         long start = System.nanoTime();
         this.config = config;
-        AwsServices aws = new AwsServices(config);
+        this.interceptors = List.copyOf(interceptors);
+        AwsServices aws = new AwsServices(config, this.interceptors);
         try {
             this.catalog = loadCatalog(config, aws);
             this.models = catalog.select(config.models());
@@ -140,6 +148,11 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         return wired.get().pipeline();
     }
 
+    /** The catalog ids this function serves. */
+    public List<String> modelIds() {
+        return config.models();
+    }
+
     public EventCodec codec() {
         return codec;
     }
@@ -175,7 +188,7 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        Wired old = wired.getAndSet(wire(new AwsServices(config)));
+        Wired old = wired.getAndSet(wire(new AwsServices(config, interceptors)));
         old.aws().close();
     }
 

@@ -21,12 +21,9 @@ import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.results.ResultRow;
 import dev.inferbus.functions.results.ResultStore;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,20 +250,15 @@ public final class InferencePipeline {
                 slot.eventId, DetailType.COMPLETED, codec.toJson(event));
     }
 
-    /** The row key: the requestId, or for an event without a usable one, its event id or a digest of its body. */
+    /**
+     * The row key: the requestId, or for an event without a usable one, its event id, or for a record too broken
+     * to have one, the record's own id in its batch (stable across redeliveries of that record).
+     */
     private static String keyOf(Slot slot) {
         if (slot.rejection != null && slot.rejection.requestId() != null) {
             return slot.rejection.requestId();
         }
-        if (slot.eventId != null) {
-            return "invalid:" + slot.eventId;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(slot.record.body().getBytes(StandardCharsets.UTF_8));
-            return "invalid:sha256-" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "invalid:" + (slot.eventId != null ? slot.eventId : slot.record.id());
     }
 
     /** Writes rows in parallel, publishes what is owed; returns {completed, failed, duplicates}. */

@@ -275,6 +275,11 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    /** Delivers every bus event matching {@code pattern} to {@code target} as well (a rule of one's own). */
+    public void observe(String name, String pattern, dev.inferbus.local.eventbridge.RouteTarget target) {
+        router.addRule(name, pattern, target);
+    }
+
     public String queueUrl(String queueName) {
         return clients.sqs().getQueueUrl(b -> b.queueName(queueName)).queueUrl();
     }

@@ -36,6 +36,16 @@ public final class EventRouter {
         }
     }
 
+    /** Adds a rule beside the catalog's, e.g. to watch the result events inferbus publishes back on the bus. */
+    public void addRule(String name, String pattern, RouteTarget target) {
+        try {
+            machine.addRule(name, pattern);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("event-ruler refuses the pattern " + pattern, e);
+        }
+        targets.put(name, target);
+    }
+
     public void target(String routeName, RouteTarget target) {
         targets.put(routeName, target);
     }

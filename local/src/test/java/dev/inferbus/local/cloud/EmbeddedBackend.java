@@ -6,7 +6,7 @@ import dev.inferbus.local.eventbridge.EventRouter;
 import java.util.Optional;
 
 /** The embedded local cloud as a test backend. */
-final class EmbeddedBackend implements CloudBackend {
+public final class EmbeddedBackend implements CloudBackend {
 
     private final LocalCloud cloud;
 
@@ -44,7 +44,7 @@ final class EmbeddedBackend implements CloudBackend {
         return Optional.of(cloud.routing());
     }
 
-    LocalCloud cloud() {
+    public LocalCloud cloud() {
         return cloud;
     }
 

@@ -1,0 +1,310 @@
+package dev.inferbus.local.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.samples.SampleEvents;
+import dev.inferbus.functions.config.FunctionConfig;
+import dev.inferbus.functions.handler.FunctionRuntime;
+import dev.inferbus.functions.handler.SqsBatchHandler;
+import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.local.cloud.CloudBackend;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.cloud.LocalCloudExtension;
+import dev.inferbus.local.cloud.LocalFunctions;
+import dev.inferbus.local.lambda.LocalContext;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+
+/** The real handlers on the embedded local cloud, end to end through PutEvents. */
+@ExtendWith(LocalCloudExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HandlersIntegrationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LocalCloud cloud;
+    private final LocalFunctions functions = new LocalFunctions();
+    private final List<JsonNode> published = new CopyOnWriteArrayList<>();
+    private final Set<String> flaky = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger injectedFailures = new AtomicInteger();
+
+    @BeforeAll
+    void attachTheRealHandlers(CloudBackend backend) {
+        cloud = ((dev.inferbus.local.cloud.EmbeddedBackend) backend).cloud();
+        functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+        cloud.observe("test-results", "{\"source\":[\"inferbus\"]}", (event, json) -> published.add(event));
+    }
+
+    @AfterAll
+    void close() {
+        functions.close();
+    }
+
+    @Test
+    void everyCpuRouteCompletesEndToEndWithOneRowAndOneEvent() {
+        List<SampleEvents.Sample> samples = SampleEvents.valid().stream()
+                .filter(s -> List.of("fraud-scorer", "sentence-embedder", "sensor-anomaly").contains(s.model())).toList();
+        for (SampleEvents.Sample s : samples) {
+            put(s.event().path("detail"));
+        }
+
+        for (SampleEvents.Sample s : samples) {
+            Map<String, AttributeValue> row = awaitRow(s.requestId());
+            assertThat(row.get("status").s()).as(s.name()).isEqualTo("COMPLETED");
+            assertThat(row.get("expiresAt").n()).isNotBlank();
+        }
+        await(() -> samples.stream().allMatch(s -> eventsFor(s.requestId()).size() == 1));
+        JsonNode completed = eventsFor("txn-0001").get(0);
+        assertThat(completed.path("detail-type").asText()).isEqualTo("InferenceCompleted");
+        assertThat(completed.path("detail").path("attributes").path("merchant").asText()).isEqualTo("grocer-17");
+        assertThat(completed.path("detail").path("traceparent").asText()).startsWith("00-4bf92f35");
+        assertThat(completed.path("detail").path("endToEndMs").asDouble()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aMixedSqsBatchCompletesTheGoodAndFailsTheBadWithNoneRedelivered() {
+        List<PutEventsRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            entries.add(entry(detail("mix-good-" + i, "sentence-embedder", JSON.createObjectNode().put("text", "sentence " + i))));
+        }
+        entries.add(entry(detail("mix-bad-0", "sentence-embedder", JSON.createObjectNode().put("text", 7))));
+        entries.add(entry(detail("mix-bad-1", "sentence-embedder", JSON.createObjectNode().put("text", ""))));
+        entries.add(entry(detail("mix-bad-2", "sentence-embedder", JSON.createObjectNode().put("words", "x"))));
+        cloud.clients().events().putEvents(b -> b.entries(entries));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(awaitRow("mix-good-" + i).get("status").s()).isEqualTo("COMPLETED");
+        }
+        assertThat(awaitRow("mix-bad-0").get("errorMessage").s()).startsWith("/detail/input/text: expected a string");
+        assertThat(awaitRow("mix-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
+        assertThat(awaitRow("mix-bad-2").get("errorMessage").s()).startsWith("/detail/input/text: required");
+        await(() -> eventsFor("mix-").size() == 8);
+        sleep(Duration.ofSeconds(4)); // longer than the visibility timeout: a redelivery would show now
+        assertThat(eventsFor("mix-")).hasSize(8);
+        assertThat(queueDepth("inferbus-cpu-batch-dlq")).isZero();
+    }
+
+    @Test
+    void theSameRequestDeliveredTwiceMakesOneRowAndOneEvent() {
+        ObjectNode detail = detail("dup-1", "fraud-scorer", (ObjectNode) sampleInput("fraud-scorer-legit-grocery"));
+        put(detail);
+        put(detail);
+
+        awaitRow("dup-1");
+        await(() -> eventsFor("dup-1").size() >= 1);
+        sleep(Duration.ofSeconds(2));
+        assertThat(eventsFor("dup-1")).hasSize(1);
+    }
+
+    @Test
+    void aDynamoDbWriteFailureRetriesExactlyThoseRecordsWhichCompleteOnRedelivery() {
+        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
+                List.of(new FailFirstPut()));
+        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
+        try {
+            flaky.addAll(List.of("flaky-1", "flaky-3"));
+            List<PutEventsRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                entries.add(entry(detail("flaky-" + i, "sentence-embedder", JSON.createObjectNode().put("text", "text " + i))));
+            }
+            cloud.clients().events().putEvents(b -> b.entries(entries));
+
+            for (int i = 0; i < 4; i++) {
+                assertThat(awaitRow("flaky-" + i).get("status").s()).isEqualTo("COMPLETED");
+            }
+            await(() -> eventsFor("flaky-").size() == 4);
+            sleep(Duration.ofSeconds(1));
+            assertThat(injectedFailures.get()).isEqualTo(2);
+            assertThat(eventsFor("flaky-")).hasSize(4);
+        } finally {
+            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            faulty.close();
+        }
+    }
+
+    @Test
+    void kinesisResultsCompleteInOrderPerPartitionKey() {
+        List<PutEventsRequestEntry> entries = new ArrayList<>();
+        for (int seq = 0; seq < 10; seq++) {
+            for (String device : List.of("order-a", "order-b", "order-c")) {
+                ObjectNode detail = detail(device + "-" + seq, "sensor-anomaly", (ObjectNode) sampleInput("sensor-anomaly-normal-pump-7"));
+                detail.put("partitionKey", device);
+                entries.add(entry(detail));
+            }
+        }
+        for (int from = 0; from < entries.size(); from += 10) {
+            List<PutEventsRequestEntry> ten = entries.subList(from, from + 10);
+            cloud.clients().events().putEvents(b -> b.entries(ten));
+        }
+
+        for (String device : List.of("order-a", "order-b", "order-c")) {
+            List<Long> completed = new ArrayList<>();
+            for (int seq = 0; seq < 10; seq++) {
+                completed.add(Long.parseLong(awaitRow(device + "-" + seq).get("completedAt").n()));
+            }
+            assertThat(completed).as(device).isSorted();
+        }
+    }
+
+    @Test
+    void claimChecksComeFromTheConfiguredBucketOnly() {
+        cloud.clients().s3().putObject(b -> b.bucket(LocalCloud.BUCKET).key("in/cc-1.json"),
+                RequestBody.fromString("{\"text\":\"a claim-checked sentence\"}"));
+        put(refDetail("cc-1", "s3://" + LocalCloud.BUCKET + "/in/cc-1.json"));
+        put(refDetail("cc-2", "s3://someone-elses-bucket/in/cc-1.json"));
+        put(refDetail("cc-3", "s3://" + LocalCloud.BUCKET + "/in/missing.json"));
+
+        assertThat(awaitRow("cc-1").get("status").s()).isEqualTo("COMPLETED");
+        assertThat(awaitRow("cc-2").get("errorMessage").s())
+                .isEqualTo("/detail/inputRef: claim checks must live in bucket 'inferbus-payloads', not 'someone-elses-bucket'");
+        assertThat(awaitRow("cc-3").get("errorCode").s()).isEqualTo("INPUT_NOT_FOUND");
+    }
+
+    @Test
+    void outputsOverTheInlineLimitGoToS3() {
+        var aws = new dev.inferbus.functions.config.AwsServices(FunctionConfig.from(
+                LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")));
+        try {
+            String big = "{\"embedding\":[" + "0.123456789,".repeat(4000) + "0]}";
+            assertThat(LargeOutputs.tooLarge(big)).isTrue();
+
+            String ref = new LargeOutputs(aws.s3(), LocalCloud.BUCKET).store("big-1", big).join();
+
+            assertThat(ref).isEqualTo("s3://inferbus-payloads/results/big-1.json");
+            assertThat(cloud.clients().s3().getObjectAsBytes(b -> b.bucket(LocalCloud.BUCKET).key("results/big-1.json")).asUtf8String())
+                    .isEqualTo(big);
+        } finally {
+            aws.close();
+        }
+    }
+
+    @Test
+    void theSqsHandlerTakesALambdaSqsEventFixture() {
+        FunctionRuntime runtime = functions.runtimes().stream()
+                .filter(r -> r.modelIds().contains("sentence-embedder")).findFirst().orElseThrow();
+        SQSEvent event = EventLoader.loadSQSEvent("events/sqs-mixed-batch.json");
+
+        SQSBatchResponse response = new SqsBatchHandler(runtime).handleRequest(event, new LocalContext("cpu-batch", 60, 2048));
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(awaitRow("fixture-ok-1").get("status").s()).isEqualTo("COMPLETED");
+        assertThat(awaitRow("fixture-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
+        assertThat(awaitRow("invalid:sqs-fixture-3").get("errorMessage").s()).startsWith("/: not valid JSON");
+    }
+
+    @Test
+    void primingRunsARealInferenceAndARestoredRuntimeStillServes() {
+        FunctionRuntime runtime = functions.runtimes().stream()
+                .filter(r -> r.modelIds().contains("sentence-embedder")).findFirst().orElseThrow();
+        List<JsonNode> primed = runtime.prime();
+        assertThat(primed).hasSize(1);
+        assertThat(primed.get(0).path("dim").asInt()).isEqualTo(384);
+
+        runtime.beforeCheckpoint(null);
+        runtime.afterRestore(null);
+        put(detail("restored-1", "sentence-embedder", JSON.createObjectNode().put("text", "after the restore")));
+        assertThat(awaitRow("restored-1").get("status").s()).isEqualTo("COMPLETED");
+    }
+
+    /** Fails the first PutItem of each flaky requestId with a 500, as a DynamoDB outage would. */
+    private final class FailFirstPut implements ExecutionInterceptor {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof PutItemRequest put) {
+                String id = put.item().get("requestId").s();
+                if (flaky.remove(id)) {
+                    injectedFailures.incrementAndGet();
+                    throw DynamoDbException.builder().statusCode(500).message("injected failure for " + id).build();
+                }
+            }
+        }
+    }
+
+    private List<JsonNode> eventsFor(String requestIdPrefix) {
+        return published.stream().filter(e -> e.path("detail").path("requestId").asText().startsWith(requestIdPrefix)).toList();
+    }
+
+    private int queueDepth(String queue) {
+        String url = cloud.queueUrl(queue);
+        return Integer.parseInt(cloud.clients().sqs().getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+    }
+
+    private Map<String, AttributeValue> awaitRow(String key) {
+        Map<String, AttributeValue>[] row = new Map[1];
+        await(() -> {
+            row[0] = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
+                    .key(Map.of("requestId", AttributeValue.fromS(key))).consistentRead(true)).item();
+            return row[0] != null && !row[0].isEmpty();
+        });
+        return row[0];
+    }
+
+    private void put(JsonNode detail) {
+        assertThat(cloud.clients().events().putEvents(b -> b.entries(entry(detail))).failedEntryCount()).isZero();
+    }
+
+    private static ObjectNode refDetail(String requestId, String ref) {
+        return JSON.createObjectNode().put("requestId", requestId).put("model", "sentence-embedder").put("inputRef", ref);
+    }
+
+    private static ObjectNode detail(String requestId, String model, ObjectNode input) {
+        ObjectNode detail = JSON.createObjectNode().put("requestId", requestId).put("model", model);
+        detail.set("input", input);
+        return detail;
+    }
+
+    private static JsonNode sampleInput(String name) {
+        return SampleEvents.valid().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow()
+                .event().path("detail").path("input").deepCopy();
+    }
+
+    private static PutEventsRequestEntry entry(JsonNode detail) {
+        return PutEventsRequestEntry.builder().eventBusName("inferbus").source("app.test")
+                .detailType("InferenceRequested").detail(detail.toString()).build();
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 60 s");
+            }
+            sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
