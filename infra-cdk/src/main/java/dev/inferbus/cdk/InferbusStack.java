@@ -1,0 +1,35 @@
+package dev.inferbus.cdk;
+
+import dev.inferbus.events.catalog.ModelCatalog;
+import java.nio.file.Path;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.constructs.Construct;
+
+/** The whole deployment of one catalog: bus and rules, the cpu tier, results, and observability. */
+public final class InferbusStack extends Stack {
+
+    /**
+     * @param functionsZip the handlers' deployment artifact
+     * @param modelsDirectory the model folders the catalog's artifact paths point into
+     */
+    public record Inputs(ModelCatalog catalog, String catalogYaml, Path functionsZip, Path modelsDirectory,
+                         Architecture architecture, int resultTtlDays, int archiveRetentionDays) {
+    }
+
+    private final CpuInference cpu;
+
+    public InferbusStack(Construct scope, String id, StackProps props, Inputs inputs) {
+        super(scope, id, props);
+        ResultStore store = new ResultStore(this, "ResultStore", inputs.modelsDirectory(), inputs.catalogYaml(), inputs.resultTtlDays());
+        InferenceBus bus = new InferenceBus(this, "InferenceBus", inputs.catalog().bus(), inputs.archiveRetentionDays());
+        cpu = new CpuInference(this, "CpuInference", inputs.catalog(), bus, store, inputs.functionsZip(), inputs.architecture());
+        new Observability(this, "Observability", inputs.catalog(), cpu);
+        Nag.acknowledgeBucketDeployment(this, store.bucketLogicalId());
+    }
+
+    public CpuInference cpu() {
+        return cpu;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.inferbus.cdk;
+
+import software.amazon.awscdk.Acknowledgment;
+import software.amazon.awscdk.DefaultStackSynthesizer;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
+import software.amazon.awscdk.Validations;
+import software.constructs.IConstruct;
+
+/** cdk-nag acknowledgements, each with the reason it is true; kept beside the resources they are about. */
+final class Nag {
+
+    private Nag() {
+    }
+
+    static void acknowledge(IConstruct scope, String rule, String reason) {
+        Validations.of(scope).acknowledge(Acknowledgment.builder().id(rule).reason(reason).build());
+    }
+
+    static final String BASIC_EXECUTION_ROLE =
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]";
+
+    /** What every inferbus function is flagged for, and why each is right. */
+    static void acknowledgeFunction(IConstruct function, String bucketLogicalId) {
+        acknowledge(function, BASIC_EXECUTION_ROLE,
+                "AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs, which it must.");
+        for (String prefix : new String[] {"models", "in", "results"}) {
+            acknowledge(function, "AwsSolutions-IAM5[Resource::<" + bucketLogicalId + ".Arn>/" + prefix + "/*]",
+                    "Object keys under " + prefix + "/ of the one payload bucket: model artifacts (read), claim checks "
+                            + "(read) or large outputs (write) are named per request, so the grant is by prefix.");
+        }
+        acknowledge(function, "AwsSolutions-L1",
+                "The build targets Java 21 (LTS) bytecode and SnapStart is verified on java21; moving runtimes is a deliberate upgrade.");
+    }
+
+    /** CDK's BucketDeployment custom resource (a singleton function of aws-cdk-lib) deploys the model artifacts. */
+    static void acknowledgeBucketDeployment(Stack stack, String bucketLogicalId) {
+        acknowledge(stack, BASIC_EXECUTION_ROLE, "The BucketDeployment handler writes only its own CloudWatch Logs.");
+        String reason = "CDK's BucketDeployment copies the model assets from the CDK asset bucket into the payload "
+                + "bucket; its grants are CDK's own, scoped to those two buckets.";
+        for (String action : new String[] {"GetObject*", "GetBucket*", "List*", "DeleteObject*", "Abort*"}) {
+            acknowledge(stack, "AwsSolutions-IAM5[Action::s3:" + action + "]", reason);
+        }
+        acknowledge(stack, "AwsSolutions-IAM5[Resource::<" + bucketLogicalId + ".Arn>/*]", reason);
+        // cdk-nag prints the asset bucket with the stack's account and region where they are known
+        String account = Token.isUnresolved(stack.getAccount()) ? "<AWS::AccountId>" : stack.getAccount();
+        String region = Token.isUnresolved(stack.getRegion()) ? "<AWS::Region>" : stack.getRegion();
+        acknowledge(stack, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-"
+                + DefaultStackSynthesizer.DEFAULT_QUALIFIER + "-assets-" + account + "-" + region + "/*]", reason);
+        acknowledge(stack, "AwsSolutions-L1", "The BucketDeployment handler's runtime is chosen by aws-cdk-lib, not by inferbus.");
+    }
+}

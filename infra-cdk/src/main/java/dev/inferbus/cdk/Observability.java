@@ -1,0 +1,86 @@
+package dev.inferbus.cdk;
+
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.constructs.Construct;
+
+/**
+ * Alarms (any message in a DLQ, a Kinesis consumer falling behind, function errors and throttles) and one
+ * dashboard: per-model latency and throughput from the functions' EMF metrics, queue age and DLQ depth.
+ */
+public final class Observability extends Construct {
+
+    /** The EMF namespace the functions write (see BatchMetrics). */
+    public static final String NAMESPACE = "inferbus";
+    public static final long ITERATOR_AGE_ALARM_MS = 60_000;
+
+    private final List<Alarm> alarms = new ArrayList<>();
+
+    public Observability(Construct scope, String id, ModelCatalog catalog, CpuInference cpu) {
+        super(scope, id);
+        for (var dlq : cpu.deadLetterQueues()) {
+            alarms.add(dlq.metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(Duration.minutes(1)).build())
+                    .createAlarm(this, "DlqNotEmpty-" + dlq.getNode().getId(), CreateAlarmOptions.builder()
+                            .alarmDescription("Work that exhausted its retries is waiting in " + dlq.getNode().getId())
+                            .threshold(0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                            .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+        }
+        for (var stream : cpu.streams()) {
+            alarms.add(stream.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum").build())
+                    .createAlarm(this, "IteratorAge-" + stream.getNode().getId(), CreateAlarmOptions.builder()
+                            .alarmDescription("The stream's consumer is more than a minute behind")
+                            .threshold(ITERATOR_AGE_ALARM_MS).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                            .evaluationPeriods(3).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+        }
+        for (Map.Entry<String, software.amazon.awscdk.services.lambda.Alias> f : cpu.functions().entrySet()) {
+            alarms.add(f.getValue().metricErrors().createAlarm(this, "Errors-" + f.getKey(), CreateAlarmOptions.builder()
+                    .threshold(0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+            alarms.add(f.getValue().metricThrottles().createAlarm(this, "Throttles-" + f.getKey(), CreateAlarmOptions.builder()
+                    .threshold(0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+        }
+
+        Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard").dashboardName("inferbus").build();
+        List<IMetric> latency = new ArrayList<>();
+        List<IMetric> throughput = new ArrayList<>();
+        for (ModelSpec model : catalog.models()) {
+            latency.add(modelMetric(model, "EndToEndMs", "p95"));
+            latency.add(modelMetric(model, "InferenceMs", "p50"));
+            throughput.add(modelMetric(model, "Requests", "Sum"));
+        }
+        List<IMetric> queueAge = new ArrayList<>();
+        cpu.queues().values().forEach(q -> queueAge.add(q.metricApproximateAgeOfOldestMessage()));
+        List<IMetric> dlqDepth = new ArrayList<>();
+        cpu.deadLetterQueues().forEach(q -> dlqDepth.add(q.metricApproximateNumberOfMessagesVisible()));
+        dashboard.addWidgets(
+                GraphWidget.Builder.create().title("Latency per model (ms)").left(latency).width(12).build(),
+                GraphWidget.Builder.create().title("Requests per model").left(throughput).width(12).build());
+        dashboard.addWidgets(
+                GraphWidget.Builder.create().title("Oldest queued request (s)").left(queueAge).width(12).build(),
+                GraphWidget.Builder.create().title("Dead-letter queue depth").left(dlqDepth).width(12).build());
+    }
+
+    private static IMetric modelMetric(ModelSpec model, String name, String statistic) {
+        return Metric.Builder.create().namespace(NAMESPACE).metricName(name)
+                .dimensionsMap(Map.of("Model", model.id())).statistic(statistic)
+                .label(model.id() + " " + name + " " + statistic).period(Duration.minutes(1)).build();
+    }
+
+    public List<Alarm> alarms() {
+        return alarms;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.inferbus.cdk;
+
+import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.events.catalog.ModelCatalog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+
+/** One synthesis of the sample catalog's stack, shared by a test class. */
+final class Synthesized {
+
+    final ModelCatalog catalog = CatalogLoader.load(Path.of("../samples/catalog.yaml"));
+    final App app;
+    final InferbusStack stack;
+    final Template template;
+
+    Synthesized() throws Exception {
+        app = new App();
+        stack = InferbusApp.build(app);
+        template = Template.fromStack(stack);
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resources(String type) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        Map<String, Object> all = (Map<String, Object>) template.toJSON().get("Resources");
+        all.forEach((id, r) -> {
+            Map<String, Object> resource = (Map<String, Object>) r;
+            if (type.equals(resource.get("Type"))) {
+                out.put(id, (Map<String, Object>) resource.get("Properties"));
+            }
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    String typeOf(String logicalId) {
+        Map<String, Object> all = (Map<String, Object>) template.toJSON().get("Resources");
+        return (String) ((Map<String, Object>) all.get(logicalId)).get("Type");
+    }
+
+    static boolean zipBuilt() {
+        return Files.exists(Path.of("../functions/target/inferbus-functions-lambda-x86_64.zip"));
+    }
+}
