@@ -6,8 +6,6 @@ import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.functions.batch.MicroBatcher;
-import dev.inferbus.functions.batch.Outcome;
-import dev.inferbus.functions.batch.ScoringRequest;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.config.AwsServices;
 import dev.inferbus.functions.config.FunctionConfig;
@@ -92,14 +90,21 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     }
 
     private Wired wire(AwsServices aws) {
-        MicroBatcher batcher = new MicroBatcher(modelRuntime);
-        InferencePipeline pipeline = new InferencePipeline(catalog, new HashSet<>(config.models()), codec, batcher,
+        return new Wired(aws, pipeline(aws, MicroBatcher.Options.DEFAULT));
+    }
+
+    private InferencePipeline pipeline(AwsServices aws, MicroBatcher.Options options) {
+        return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, new MicroBatcher(modelRuntime, options),
                 new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()),
                 new ResultStore(aws.dynamoDb(), config.table(), Duration.ofDays(config.resultTtlDays())),
                 new LargeOutputs(aws.s3(), config.bucket()),
                 new EventPublisher(aws.events(), config.bus(), 4, Duration.ofMillis(50)),
                 BatchMetrics.forEnvironment(), Clock.systemUTC());
-        return new Wired(aws, pipeline);
+    }
+
+    /** The same pipeline with other tensor-batching options, sharing the loaded models (benchmarks compare them). */
+    public InferencePipeline pipelineWith(MicroBatcher.Options options) {
+        return pipeline(wired.get().aws(), options);
     }
 
     private static ModelCatalog loadCatalog(FunctionConfig config, AwsServices aws) throws IOException {
@@ -162,21 +167,32 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     }
 
     /**
-     * Runs one real inference per loaded model through the batcher (no I/O), so that classes are loaded, JIT
-     * profiles exist and ONNX Runtime has allocated its buffers before the snapshot or the first request.
+     * Runs the whole compute path — decode, schema checks, a real inference, the result row and its event JSON —
+     * once per loaded model on a synthetic record, with no I/O, so that classes are loaded, JIT profiles exist
+     * and ONNX Runtime has allocated its buffers before the snapshot or the first request.
      *
      * @return the priming outputs, one per model
      */
     public List<JsonNode> prime() {
-        MicroBatcher batcher = new MicroBatcher(modelRuntime);
-        List<JsonNode> outputs = new ArrayList<>();
+        List<InferencePipeline.Record> records = new ArrayList<>();
         for (TaskModel<?> model : modelRuntime.models()) {
-            Outcome outcome = batcher.score(List.of(new ScoringRequest(model.spec(), model.primingInput(), "/input"))).get(0);
-            if (!(outcome instanceof Outcome.Scored scored)) {
-                throw new IllegalStateException("priming " + model.spec().id() + " failed: " + outcome);
+            var event = codec.objectNode().put("version", "0").put("id", "priming-" + model.spec().id())
+                    .put("detail-type", dev.inferbus.events.contract.DetailType.REQUESTED).put("source", "inferbus.priming")
+                    .put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            var detail = event.putObject("detail").put("requestId", "priming-" + model.spec().id()).put("model", model.spec().id());
+            detail.set("input", model.primingInput());
+            records.add(new InferencePipeline.Record("priming-" + model.spec().id(), codec.toJson(event)));
+        }
+        List<JsonNode> outputs = new ArrayList<>();
+        for (var row : pipeline().computeRows(records)) {
+            if (!"COMPLETED".equals(row.status())) {
+                throw new IllegalStateException("priming " + row.model() + " failed: " + row.errorMessage());
             }
-            codec.toJson(scored.output());
-            outputs.add(scored.output());
+            try {
+                outputs.add(codec.mapper().readTree(row.output()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         return outputs;
     }

@@ -117,6 +117,22 @@ public final class InferencePipeline {
         return new Report(retry, counts[0], counts[1], counts[2]);
     }
 
+    /**
+     * The compute path alone — decode, check, score, build the rows and their event JSON — with no call to S3,
+     * DynamoDB or EventBridge: what the benchmarks set against raw ONNX Runtime. Records that would need I/O
+     * (a claim check) are refused.
+     */
+    public List<ResultRow> computeRows(List<Record> records) {
+        List<Slot> slots = records.stream().map(Slot::new).toList();
+        slots.forEach(this::decodeAndCheck);
+        if (slots.stream().anyMatch(s -> s.request != null && s.request.detail().inputRef() != null)) {
+            throw new IllegalArgumentException("computeRows does no I/O; a claim check needs process()");
+        }
+        score(slots);
+        buildRows(slots);
+        return slots.stream().map(s -> s.row).toList();
+    }
+
     private void decodeAndCheck(Slot slot) {
         Decoded decoded = codec.decode(slot.record.body());
         switch (decoded) {

@@ -13,12 +13,12 @@ import java.util.List;
  * detection ([batch, n] float32 → [batch, 1] float32). {@code Predictor.batchPredict} makes one tensor call of
  * the whole list through the batch methods below.
  */
-final class RowScoreTranslator implements Translator<float[], Float> {
+public final class RowScoreTranslator implements Translator<float[], Float> {
 
     private final String inputName;
     private final int width;
 
-    RowScoreTranslator(String inputName, int width) {
+    public RowScoreTranslator(String inputName, int width) {
         this.inputName = inputName;
         this.width = width;
     }

@@ -17,14 +17,14 @@ import java.util.List;
  * NDArrays do not implement the arithmetic. {@code Predictor.batchPredict} makes one tensor call of the whole
  * list through the batch methods below.
  */
-final class TokenEmbeddingTranslator implements Translator<Encoding, float[]> {
+public final class TokenEmbeddingTranslator implements Translator<Encoding, float[]> {
 
     private static final String MASK = "attention_mask";
 
     private final boolean meanPooling;
     private final boolean normalize;
 
-    TokenEmbeddingTranslator(boolean meanPooling, boolean normalize) {
+    public TokenEmbeddingTranslator(boolean meanPooling, boolean normalize) {
         this.meanPooling = meanPooling;
         this.normalize = normalize;
     }

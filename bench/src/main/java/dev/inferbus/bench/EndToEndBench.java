@@ -1,0 +1,97 @@
+package dev.inferbus.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.cloud.LocalFunctions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+
+/**
+ * P4: the local cloud with the real handlers, in process; a bounded load generator puts events at a fixed rate
+ * through the real PutEvents endpoint (loopback only), then put→row latency from the rows' completedAt, and lost
+ * and duplicated counts from the rows and the result events seen on the bus.
+ */
+final class EndToEndBench {
+
+    record Result(int rate, int sent, double achievedRate, double p50, double p95, double p99, int lost, int duplicated) {
+    }
+
+    static List<Result> run(int[] rates, Duration each) throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (LocalCloud cloud = LocalCloud.start(CatalogLoader.loadClasspath(), LocalCloud.Settings.defaults().withRandomPorts());
+             LocalFunctions functions = new LocalFunctions()) {
+            functions.attachCpuFunctions(cloud, "classpath:");
+            Map<String, AtomicInteger> published = new ConcurrentHashMap<>();
+            cloud.observe("bench-results", "{\"source\":[\"inferbus\"]}", (event, json) ->
+                    published.computeIfAbsent(event.path("detail").path("requestId").asText(), k -> new AtomicInteger()).incrementAndGet());
+            for (int rate : rates) {
+                results.add(runAt(cloud, published, rate, each));
+            }
+        }
+        return results;
+    }
+
+    private static Result runAt(LocalCloud cloud, Map<String, AtomicInteger> published, int rate, Duration each) throws Exception {
+        int total = (int) (rate * each.toSeconds());
+        List<ObjectNode> fraud = Workload.transactions(total, rate);
+        List<ObjectNode> windows = Workload.windows(total, rate);
+        List<String> texts = Workload.mixedTexts(total, rate).stream().map(t -> t.length() > 120 ? t.substring(0, 120) : t).toList();
+        Map<String, Long> putAt = new HashMap<>();
+        long start = System.nanoTime();
+        int calls = total / 10;
+        for (int c = 0; c < calls; c++) {
+            long due = start + (long) (c * 10 * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            List<PutEventsRequestEntry> entries = new ArrayList<>(10);
+            long now = System.currentTimeMillis();
+            for (int k = 0; k < 10; k++) {
+                int i = c * 10 + k;
+                String id = "e2e-" + rate + "-" + i;
+                ObjectNode detail = Workload.JSON.createObjectNode().put("requestId", id);
+                switch (i % 5) {
+                    case 0, 1 -> detail.put("model", "fraud-scorer").set("input", fraud.get(i));
+                    case 2, 3 -> detail.put("model", "sensor-anomaly").put("partitionKey", "device-" + (i % 20)).set("input", windows.get(i));
+                    default -> detail.put("model", "sentence-embedder").set("input", Workload.textInput(texts.get(i)));
+                }
+                entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.catalog().bus()).source("bench")
+                        .detailType("InferenceRequested").detail(detail.toString()).build());
+                putAt.put(id, now);
+            }
+            cloud.clients().events().putEvents(b -> b.entries(entries));
+        }
+        double achieved = calls * 10 / ((System.nanoTime() - start) / 1e9);
+        List<Double> latencies = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        Map<String, Long> pending = new HashMap<>(putAt);
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                Map<String, AttributeValue> row = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
+                        .key(Map.of("requestId", AttributeValue.fromS(e.getKey())))).item();
+                if (row != null && !row.isEmpty()) {
+                    latencies.add((double) (Long.parseLong(row.get("completedAt").n()) - e.getValue()));
+                    it.remove();
+                }
+            }
+            if (!pending.isEmpty()) {
+                Thread.sleep(500);
+            }
+        }
+        Thread.sleep(1000);
+        int duplicated = (int) putAt.keySet().stream().filter(id -> published.getOrDefault(id, new AtomicInteger()).get() > 1).count();
+        double[] sorted = Stats.sorted(latencies);
+        return new Result(rate, putAt.size(), achieved, Stats.percentile(sorted, 50), Stats.percentile(sorted, 95),
+                Stats.percentile(sorted, 99), pending.size(), duplicated);
+    }
+}
