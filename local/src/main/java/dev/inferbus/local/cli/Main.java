@@ -30,6 +30,7 @@ public final class Main {
             case "score" -> new ScoreCommand(out, err).run(rest);
             case "up" -> new UpCommand(out, err).run(rest);
             case "demo" -> new DemoCommand(out, err).run(rest);
+            case "put" -> new PutCommand(out, err).run(rest);
             default -> {
                 err.println("unknown command '" + args[0] + "'\n" + usage());
                 yield 2;
@@ -43,6 +44,7 @@ public final class Main {
                   score MODEL JSON   score one input in process and print the output JSON
                   up                 start the embedded local cloud with the handlers until Ctrl-C (--random-ports)
                   demo               put every sample event through the local cloud and check the results
+                  put FILE...        put event files on a running 'up' (--endpoint URL) or on AWS (--aws)
                   test               run the whole test suite (./mvnw verify)""";
     }
 }

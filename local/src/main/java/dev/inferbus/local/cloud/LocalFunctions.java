@@ -22,6 +22,7 @@ import java.util.Map;
 public final class LocalFunctions implements AutoCloseable {
 
     private final List<FunctionRuntime> runtimes = new ArrayList<>();
+    private final List<Runnable> detachments = new ArrayList<>();
 
     /** The environment a function of this catalog gets, as the CDK app sets it. */
     public static Map<String, String> environment(LocalCloud cloud, String functionName, String catalogLocation) {
@@ -58,6 +59,7 @@ public final class LocalFunctions implements AutoCloseable {
                 case STREAM -> new KinesisBatchHandler(runtime);
             };
             cloud.attach(name, handler);
+            detachments.add(() -> cloud.detach(name));
             attached.add(name);
         }
         return attached;
@@ -67,8 +69,10 @@ public final class LocalFunctions implements AutoCloseable {
         return List.copyOf(runtimes);
     }
 
+    /** Detaches the functions from their cloud first, so that no event reaches a closed runtime. */
     @Override
     public void close() {
+        detachments.forEach(Runnable::run);
         runtimes.forEach(FunctionRuntime::close);
     }
 }

@@ -12,7 +12,6 @@ import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +46,9 @@ public final class KinesisEventSource implements AutoCloseable {
     private final String onFailureQueueUrl;
     private final Settings settings;
     private final ObjectMapper json;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollerThreads pollers = new PollerThreads();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong sentToOnFailure = new AtomicLong();
-    private final List<Thread> pollers = new ArrayList<>();
 
     public KinesisEventSource(FunctionSpec function, RequestHandler<KinesisEvent, StreamsEventResponse> handler,
                               KinesisClient kinesis, SqsClient sqs, String streamName, String onFailureQueueUrl,
@@ -65,14 +63,13 @@ public final class KinesisEventSource implements AutoCloseable {
         this.json = json;
         this.streamArn = kinesis.describeStreamSummary(b -> b.streamName(streamName)).streamDescriptionSummary().streamARN();
         for (Shard shard : kinesis.listShards(b -> b.streamName(streamName)).shards()) {
-            pollers.add(Thread.ofPlatform().name(function.name() + "-" + shard.shardId()).daemon()
-                    .start(() -> poll(shard.shardId())));
+            pollers.start(function.name() + "-" + shard.shardId(), () -> poll(shard.shardId()));
         }
     }
 
     private void poll(String shardId) {
         String iterator = null;
-        while (running.get()) {
+        while (pollers.running()) {
             try {
                 if (iterator == null) {
                     iterator = kinesis.getShardIterator(b -> b.streamName(streamName).shardId(shardId)
@@ -90,9 +87,9 @@ public final class KinesisEventSource implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                if (running.get()) {
+                if (pollers.running()) {
                     LOG.warn("{} poller on {}: {}", function.name(), shardId, e.toString());
-                    sleep(500);
+                    PollerThreads.pause(500);
                 }
             }
         }
@@ -101,7 +98,7 @@ public final class KinesisEventSource implements AutoCloseable {
     private void process(String shardId, List<Record> records) {
         Deque<Attempt> pending = new ArrayDeque<>();
         pending.push(new Attempt(records, 0));
-        while (!pending.isEmpty() && running.get()) {
+        while (!pending.isEmpty() && pollers.running()) {
             Attempt attempt = pending.pop();
             int failedAt = invoke(shardId, attempt.records());
             if (failedAt < 0) {
@@ -205,24 +202,9 @@ public final class KinesisEventSource implements AutoCloseable {
         return sentToOnFailure.get();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        for (Thread poller : pollers) {
-            try {
-                poller.join(3_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pollers.close();
     }
 
     private record Attempt(List<Record> records, int failures) {

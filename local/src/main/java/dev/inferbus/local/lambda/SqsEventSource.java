@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +36,8 @@ public final class SqsEventSource implements AutoCloseable {
     private final String queueArn;
     private final int batchSize;
     private final Duration window;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollerThreads pollers = new PollerThreads();
     private final AtomicLong invocations = new AtomicLong();
-    private final List<Thread> pollers = new ArrayList<>();
 
     public SqsEventSource(FunctionSpec function, RequestHandler<SQSEvent, SQSBatchResponse> handler, SqsClient sqs,
                           String queueUrl, String queueArn, int batchSize, Duration window, int concurrency) {
@@ -51,21 +49,21 @@ public final class SqsEventSource implements AutoCloseable {
         this.batchSize = batchSize;
         this.window = window;
         for (int i = 0; i < concurrency; i++) {
-            pollers.add(Thread.ofPlatform().name(function.name() + "-sqs-poller-" + i).daemon().start(this::poll));
+            pollers.start(function.name() + "-sqs-poller-" + i, this::poll);
         }
     }
 
     private void poll() {
-        while (running.get()) {
+        while (pollers.running()) {
             try {
                 List<Message> batch = gather();
-                if (!batch.isEmpty() && running.get()) {
+                if (!batch.isEmpty() && pollers.running()) {
                     invoke(batch);
                 }
             } catch (RuntimeException e) {
-                if (running.get()) {
+                if (pollers.running()) {
                     LOG.warn("{} poller: {}", function.name(), e.toString());
-                    sleep(500);
+                    PollerThreads.pause(500);
                 }
             }
         }
@@ -74,7 +72,7 @@ public final class SqsEventSource implements AutoCloseable {
     private List<Message> gather() {
         List<Message> batch = new ArrayList<>();
         long deadline = 0;
-        while (running.get() && batch.size() < batchSize) {
+        while (pollers.running() && batch.size() < batchSize) {
             // long polls of a second: a batch may close up to a second after its window
             List<Message> received = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
                     .maxNumberOfMessages(Math.min(10, batchSize - batch.size()))
@@ -168,23 +166,8 @@ public final class SqsEventSource implements AutoCloseable {
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
-        running.set(false);
-        for (Thread poller : pollers) {
-            try {
-                poller.join(3_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        pollers.close();
     }
 }
