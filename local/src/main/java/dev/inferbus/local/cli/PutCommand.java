@@ -32,7 +32,7 @@ final class PutCommand {
     }
 
     int run(String[] args) throws Exception {
-        URI endpoint = URI.create("http://127.0.0.1:" + dev.inferbus.local.cloud.LocalCloud.DEFAULT_PORTS.get("events"));
+        URI endpoint = dev.inferbus.local.emulators.Emulator.loopback(dev.inferbus.local.cloud.LocalCloud.DEFAULT_PORTS.get("events"));
         boolean aws = false;
         String bus = null;
         List<Path> files = new ArrayList<>();

@@ -269,6 +269,9 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Stops the event sources of a function; events for its direct routes then fail delivery until re-attached. */
     public synchronized void detach(String functionName) {
+        catalog.routes().stream()
+                .filter(r -> r.functionName().equals(functionName) && r.target() == Route.Target.FUNCTION)
+                .forEach(r -> router.untarget(r.name()));
         List<AutoCloseable> sources = functions.remove(functionName);
         if (sources != null) {
             sources.forEach(LocalCloud::closeQuietly);

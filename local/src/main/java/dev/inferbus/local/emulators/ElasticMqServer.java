@@ -29,7 +29,7 @@ public final class ElasticMqServer implements Emulator {
 
     @Override
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return Emulator.loopback(port);
     }
 
     @Override

@@ -10,6 +10,11 @@ public interface Emulator extends AutoCloseable {
 
     URI endpoint();
 
+    /** The http URI of a server bound to 127.0.0.1 on {@code port}: every emulator binds loopback only. */
+    static URI loopback(int port) {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
     @Override
     void close();
 }

@@ -19,7 +19,7 @@ public final class S3ProxyServer implements Emulator {
     public static S3ProxyServer start(int port) throws Exception {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .endpoint(Emulator.loopback(port))
                 // local only: requests are signed by the SDK, and any credentials are accepted
                 .awsAuthentication(AuthenticationType.NONE, null, null)
                 .build();
@@ -37,7 +37,7 @@ public final class S3ProxyServer implements Emulator {
 
     @Override
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return Emulator.loopback(port);
     }
 
     @Override

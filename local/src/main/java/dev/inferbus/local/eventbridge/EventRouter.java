@@ -50,6 +50,11 @@ public final class EventRouter {
         targets.put(routeName, target);
     }
 
+    /** The route delivers nowhere until a target is set again (its function was detached). */
+    public void untarget(String routeName) {
+        targets.remove(routeName);
+    }
+
     /** Routes one event; returns the names of the routes it matched. */
     public List<String> route(JsonNode event) {
         String json = event.toString();

@@ -199,7 +199,7 @@ public final class PutEventsServer implements Emulator {
 
     @Override
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return Emulator.loopback(server.getAddress().getPort());
     }
 
     @Override

@@ -68,7 +68,7 @@ public final class LocalCloudExtension implements ParameterResolver, ExecutionCo
     }
 
     /** The root store closes this when the test JVM's tests are done. */
-    private record Started(CloudBackend backend) implements ExtensionContext.Store.CloseableResource {
+    private record Started(CloudBackend backend) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             backend.close();
