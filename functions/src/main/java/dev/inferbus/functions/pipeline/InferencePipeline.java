@@ -281,8 +281,9 @@ public final class InferencePipeline {
     private int[] writeAndPublish(List<Slot> slots) {
         List<Slot> withRows = slots.stream().filter(s -> s.row != null && !s.retry).toList();
         Map<Slot, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
+        long now = clock.millis();
         for (Slot slot : withRows) {
-            writes.put(slot, store.put(slot.row));
+            writes.put(slot, store.put(slot.row, now));
         }
         CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         List<Slot> owed = new ArrayList<>();
@@ -307,16 +308,18 @@ public final class InferencePipeline {
                 }
             } else {
                 duplicates++;
-                duplicateChecks.add(store.unpublished(slot.row.key()).handle((unpublished, error) -> {
-                    if (error != null) {
-                        slot.retry = true;
-                    } else {
-                        unpublished.ifPresent(u -> {
+                duplicateChecks.add(store.owed(slot.row.key(), now).handle((owedEvent, error) -> {
+                    switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
+                        // a transient failure, or another delivery still publishing: this record comes back later
+                        case ResultStore.Owed.Busy busy -> slot.retry = true;
+                        case ResultStore.Owed.Nothing nothing -> {
+                        }
+                        case ResultStore.Owed.Publish publish -> {
                             synchronized (owed) {
                                 owed.add(slot);
-                                entries.add(new EventPublisher.Entry(u.detailType(), u.eventDetail()));
+                                entries.add(new EventPublisher.Entry(publish.event().detailType(), publish.event().eventDetail()));
                             }
-                        });
+                        }
                     }
                     return null;
                 }));
@@ -330,6 +333,8 @@ public final class InferencePipeline {
                 Slot slot = owed.get(i);
                 if (!accepted[i]) {
                     slot.retry = true;
+                    // without the lease released, the redelivery would wait out the lease before publishing
+                    marks.add(store.releaseLease(slot.row.key()).exceptionally(error -> null));
                     continue;
                 }
                 marks.add(store.markPublished(slot.row.key()).exceptionally(error -> {

@@ -3,21 +3,40 @@ package dev.inferbus.functions.results;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * The results table: one item per requestId, written once with {@code attribute_not_exists(requestId)}. An item
  * remembers whether its event was published, so that a redelivered record publishes what a failed attempt could
- * not — and nothing twice.
+ * not — and nothing twice. Publishing an owed event takes a short lease on the item first (the writer holds it
+ * from the start), so two deliveries running at the same moment never both publish.
  */
 public final class ResultStore {
 
     public enum Write { WRITTEN, DUPLICATE }
+
+    /** How long a publisher may hold an item's event before another delivery may take over. */
+    public static final Duration PUBLISH_LEASE = Duration.ofSeconds(15);
+
+    /** What a duplicate delivery owes the bus. */
+    public sealed interface Owed {
+        /** Nothing: the event is out. */
+        record Nothing() implements Owed {
+        }
+
+        /** The event, whose lease this delivery now holds: publish it. */
+        record Publish(Unpublished event) implements Owed {
+        }
+
+        /** Another delivery holds the lease and may still publish: come back later. */
+        record Busy() implements Owed {
+        }
+    }
 
     private final DynamoDbAsyncClient dynamoDb;
     private final String table;
@@ -29,9 +48,14 @@ public final class ResultStore {
         this.ttl = ttl;
     }
 
-    /** Completes with WRITTEN or DUPLICATE; exceptionally on a transient failure (throttling, 5xx, timeout). */
-    public CompletableFuture<Write> put(ResultRow row) {
-        return dynamoDb.putItem(b -> b.tableName(table).item(item(row)).conditionExpression("attribute_not_exists(requestId)"))
+    /**
+     * Completes with WRITTEN (this delivery holds the publish lease) or DUPLICATE; exceptionally on a transient
+     * failure (throttling, 5xx, timeout).
+     */
+    public CompletableFuture<Write> put(ResultRow row, long nowMillis) {
+        Map<String, AttributeValue> item = item(row);
+        item.put("publishLeaseUntil", AttributeValue.fromN(Long.toString(nowMillis + PUBLISH_LEASE.toMillis())));
+        return dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(requestId)"))
                 .thenApply(r -> Write.WRITTEN)
                 .exceptionally(e -> {
                     if (unwrap(e) instanceof ConditionalCheckFailedException) {
@@ -41,16 +65,32 @@ public final class ResultStore {
                 });
     }
 
-    /** The event of an existing row that has not been published yet, if any. */
-    public CompletableFuture<Optional<Unpublished>> unpublished(String key) {
-        return dynamoDb.getItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(key))).consistentRead(true))
-                .thenApply(r -> {
-                    Map<String, AttributeValue> item = r.item();
-                    if (item == null || item.isEmpty() || Boolean.TRUE.equals(item.getOrDefault("published", AttributeValue.fromBool(false)).bool())) {
-                        return Optional.empty();
+    /** For a duplicate delivery: takes the publish lease of an unpublished, unleased row, or says why not. */
+    public CompletableFuture<Owed> owed(String key, long nowMillis) {
+        Map<String, AttributeValue> itemKey = Map.of("requestId", AttributeValue.fromS(key));
+        return dynamoDb.updateItem(b -> b.tableName(table).key(itemKey)
+                        .updateExpression("SET publishLeaseUntil = :until")
+                        .conditionExpression("published = :no AND publishLeaseUntil < :now")
+                        .expressionAttributeValues(Map.of(":until", AttributeValue.fromN(Long.toString(nowMillis + PUBLISH_LEASE.toMillis())),
+                                ":no", AttributeValue.fromBool(false), ":now", AttributeValue.fromN(Long.toString(nowMillis))))
+                        .returnValues(ReturnValue.ALL_NEW))
+                .<Owed>thenApply(r -> new Owed.Publish(new Unpublished(key, r.attributes().get("detailType").s(), r.attributes().get("event").s())))
+                .exceptionallyCompose(e -> {
+                    if (!(unwrap(e) instanceof ConditionalCheckFailedException)) {
+                        return CompletableFuture.failedFuture(e);
                     }
-                    return Optional.of(new Unpublished(key, item.get("detailType").s(), item.get("event").s()));
+                    return dynamoDb.getItem(b -> b.tableName(table).key(itemKey).consistentRead(true)).thenApply(r ->
+                            Boolean.TRUE.equals(r.item().getOrDefault("published", AttributeValue.fromBool(false)).bool())
+                                    ? new Owed.Nothing() : new Owed.Busy());
                 });
+    }
+
+    /** Gives up the publish lease after a failed publish, so that the record's redelivery may publish at once. */
+    public CompletableFuture<Void> releaseLease(String key) {
+        return dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(key)))
+                        .updateExpression("SET publishLeaseUntil = :zero")
+                        .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"))))
+                .thenApply(r -> null);
     }
 
     public CompletableFuture<Void> markPublished(String key) {

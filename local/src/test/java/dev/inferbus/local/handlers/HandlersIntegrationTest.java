@@ -39,6 +39,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /** The real handlers on the embedded local cloud, end to end through PutEvents. */
@@ -53,6 +55,8 @@ class HandlersIntegrationTest {
     private final List<JsonNode> published = new CopyOnWriteArrayList<>();
     private final Set<String> flaky = ConcurrentHashMap.newKeySet();
     private final AtomicInteger injectedFailures = new AtomicInteger();
+    private final Set<String> unpublishable = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger publishFailures = new AtomicInteger();
 
     @BeforeAll
     void attachTheRealHandlers(CloudBackend backend) {
@@ -142,6 +146,28 @@ class HandlersIntegrationTest {
             sleep(Duration.ofSeconds(1));
             assertThat(injectedFailures.get()).isEqualTo(2);
             assertThat(eventsFor("flaky-")).hasSize(4);
+        } finally {
+            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            faulty.close();
+        }
+    }
+
+    @Test
+    void aFailedPublishIsRetriedAndItsEventGoesOutExactlyOnce() {
+        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
+                List.of(new FailFirstPublish()));
+        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
+        try {
+            unpublishable.add("pubfail-1");
+            put(detail("pubfail-1", "sentence-embedder", JSON.createObjectNode().put("text", "publish me once")));
+            put(detail("pubfail-2", "sentence-embedder", JSON.createObjectNode().put("text", "and me")));
+
+            await(() -> eventsFor("pubfail-").size() == 2);
+            assertThat(awaitRow("pubfail-1").get("status").s()).isEqualTo("COMPLETED");
+            await(() -> Boolean.TRUE.equals(awaitRow("pubfail-1").get("published").bool()));
+            sleep(Duration.ofSeconds(4)); // past the visibility timeout: a second publication would show now
+            assertThat(eventsFor("pubfail-1")).hasSize(1);
+            assertThat(publishFailures.get()).isGreaterThanOrEqualTo(1);
         } finally {
             functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
             faulty.close();
@@ -242,6 +268,18 @@ class HandlersIntegrationTest {
                     injectedFailures.incrementAndGet();
                     throw DynamoDbException.builder().statusCode(500).message("injected failure for " + id).build();
                 }
+            }
+        }
+    }
+
+    /** Fails the first four PutEvents calls naming an unpublishable requestId: one invocation's whole retry budget. */
+    private final class FailFirstPublish implements ExecutionInterceptor {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof PutEventsRequest request
+                    && request.entries().stream().anyMatch(e -> unpublishable.stream().anyMatch(id -> e.detail().contains("\"" + id + "\"")))
+                    && publishFailures.getAndIncrement() < 4) {
+                throw EventBridgeException.builder().statusCode(500).message("injected outage").build();
             }
         }
     }
