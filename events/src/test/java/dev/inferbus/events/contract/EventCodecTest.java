@@ -80,6 +80,7 @@ class EventCodecTest {
     @Test
     void rejectsWhatIsNotAnInferenceRequest() {
         assertThat(message(codec.decode("{not json"))).startsWith("/: not valid JSON");
+        assertThat(message(codec.decode("{\"requestId\":\"a\",\"model\":\"m\",\"input\":{}}}"))).startsWith("/: not valid JSON");
         assertThat(message(codec.decode("[1,2]"))).startsWith("/: expected a JSON object").endsWith("an array");
         assertThat(message(codec.decode("{\"detail-type\":\"OrderPlaced\",\"detail\":{}}")))
                 .isEqualTo("/detail-type: expected \"InferenceRequested\", got \"OrderPlaced\"");
