@@ -30,7 +30,7 @@ final class Nag {
                             + "(read) or large outputs (write) are named per request, so the grant is by prefix.");
         }
         acknowledge(function, "AwsSolutions-L1",
-                "The build targets Java 21 (LTS) bytecode and SnapStart is verified on java21; moving runtimes is a deliberate upgrade.");
+                "The build targets Java 21 (LTS) bytecode, which SnapStart supports on java21; moving runtimes is a deliberate upgrade.");
     }
 
     /** CDK's BucketDeployment custom resource (a singleton function of aws-cdk-lib) deploys the model artifacts. */
