@@ -3,7 +3,6 @@ package dev.inferbus.functions.claimcheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.contract.ErrorCode;
-import dev.inferbus.events.contract.Rejection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -78,10 +77,5 @@ public final class ClaimChecks {
         } catch (java.io.IOException e) {
             return new Resolved.Refused(ErrorCode.INVALID_INPUT, pointer + ": the object is not valid JSON");
         }
-    }
-
-    /** The rejection of a refused claim check, keeping what identity the request had. */
-    public static Rejection rejection(Resolved.Refused refused, String requestId, String model) {
-        return new Rejection(requestId, model, refused.code(), refused.message());
     }
 }

@@ -53,7 +53,6 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private final ModelRuntime modelRuntime;
     private final EventCodec codec = EventCodec.create();
     private final AtomicReference<Wired> wired = new AtomicReference<>();
-    private final long initMillis;
     private final List<ExecutionInterceptor> interceptors;
 
     /** The parts that hold connections, rebuilt together after a restore. */
@@ -80,8 +79,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         }
         wired.set(wire(aws));
         Core.getGlobalContext().register(this);
-        initMillis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("{\"init\":{\"models\":{},\"loadMillis\":{},\"ms\":{}}}", config.models(), modelRuntime.loadMillis(), initMillis);
+        LOG.info("{\"init\":{\"models\":{},\"loadMillis\":{},\"ms\":{}}}", config.models(), modelRuntime.loadMillis(),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Built from the process environment, the way Lambda runs it. */
@@ -160,10 +159,6 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
 
     public EventCodec codec() {
         return codec;
-    }
-
-    public long initMillis() {
-        return initMillis;
     }
 
     /**

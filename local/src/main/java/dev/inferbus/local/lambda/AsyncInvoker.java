@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -76,12 +75,6 @@ public final class AsyncInvoker implements RouteTarget, AutoCloseable {
                         .stringValue(message.length() > 1000 ? message.substring(0, 1000) : message).build())));
         LOG.warn("{} gave up on event {} after {} attempts; sent to its DLQ: {}", function.name(),
                 event.path("id").asText(), RETRIES + 1, message);
-    }
-
-    /** Waits for invocations in flight (tests use it to settle). */
-    public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        executor.shutdown();
-        return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

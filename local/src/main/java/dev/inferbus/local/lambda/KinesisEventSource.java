@@ -12,7 +12,6 @@ import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -47,8 +46,6 @@ public final class KinesisEventSource implements AutoCloseable {
     private final Settings settings;
     private final ObjectMapper json;
     private final PollerThreads pollers = new PollerThreads();
-    private final AtomicLong invocations = new AtomicLong();
-    private final AtomicLong sentToOnFailure = new AtomicLong();
 
     public KinesisEventSource(FunctionSpec function, RequestHandler<KinesisEvent, StreamsEventResponse> handler,
                               KinesisClient kinesis, SqsClient sqs, String streamName, String onFailureQueueUrl,
@@ -141,7 +138,6 @@ public final class KinesisEventSource implements AutoCloseable {
             eventRecords.add(record);
         }
         event.setRecords(eventRecords);
-        invocations.incrementAndGet();
         try {
             StreamsEventResponse response = handler.handleRequest(event, function.newContext());
             if (response == null || response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) {
@@ -189,17 +185,8 @@ public final class KinesisEventSource implements AutoCloseable {
         info.put("batchSize", records.size());
         info.put("streamArn", streamArn);
         sqs.sendMessage(b -> b.queueUrl(onFailureQueueUrl).messageBody(message.toString()));
-        sentToOnFailure.addAndGet(records.size());
         LOG.warn("{}: {} record(s) from {} on {} exhausted their retries; described to the on-failure destination",
                 function.name(), records.size(), records.get(0).sequenceNumber(), shardId);
-    }
-
-    public long invocations() {
-        return invocations.get();
-    }
-
-    public long sentToOnFailure() {
-        return sentToOnFailure.get();
     }
 
     @Override

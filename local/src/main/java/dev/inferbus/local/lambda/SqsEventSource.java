@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,7 +36,6 @@ public final class SqsEventSource implements AutoCloseable {
     private final int batchSize;
     private final Duration window;
     private final PollerThreads pollers = new PollerThreads();
-    private final AtomicLong invocations = new AtomicLong();
 
     public SqsEventSource(FunctionSpec function, RequestHandler<SQSEvent, SQSBatchResponse> handler, SqsClient sqs,
                           String queueUrl, String queueArn, int batchSize, Duration window, int concurrency) {
@@ -113,7 +111,6 @@ public final class SqsEventSource implements AutoCloseable {
             records.add(record);
         }
         event.setRecords(records);
-        invocations.incrementAndGet();
         Set<String> failed = new HashSet<>();
         try {
             SQSBatchResponse response = handler.handleRequest(event, function.newContext());
@@ -150,14 +147,6 @@ public final class SqsEventSource implements AutoCloseable {
             sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(List.copyOf(entries)));
             entries.clear();
         }
-    }
-
-    public long invocations() {
-        return invocations.get();
-    }
-
-    public String queueUrl() {
-        return queueUrl;
     }
 
     /** The queue's ARN for a redrive policy. */
