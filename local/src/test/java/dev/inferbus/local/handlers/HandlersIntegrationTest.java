@@ -40,6 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
@@ -57,6 +60,7 @@ class HandlersIntegrationTest {
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private final Set<String> unpublishable = ConcurrentHashMap.newKeySet();
     private final AtomicInteger publishFailures = new AtomicInteger();
+    private final AtomicInteger s3Outage = new AtomicInteger();
 
     @BeforeAll
     void attachTheRealHandlers(CloudBackend backend) {
@@ -175,6 +179,28 @@ class HandlersIntegrationTest {
     }
 
     @Test
+    void anS3OutageDuringAClaimCheckRetriesThatRecordWhichThenCompletes() {
+        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
+                List.of(new FailS3Reads()));
+        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
+        try {
+            cloud.clients().s3().putObject(b -> b.bucket(LocalCloud.BUCKET).key("in/s3down-1.json"),
+                    RequestBody.fromString("{\"text\":\"fetched after the outage\"}"));
+            s3Outage.set(2); // two failed invocations, below the queue's maxReceiveCount of 3
+            put(refDetail("s3down-1", "s3://" + LocalCloud.BUCKET + "/in/s3down-1.json"));
+            put(detail("s3down-2", "sentence-embedder", JSON.createObjectNode().put("text", "needs no S3")));
+
+            assertThat(awaitRow("s3down-2").get("status").s()).isEqualTo("COMPLETED");
+            assertThat(awaitRow("s3down-1").get("status").s()).isEqualTo("COMPLETED");
+            await(() -> eventsFor("s3down-").size() == 2);
+            assertThat(s3Outage.get()).isLessThanOrEqualTo(0);
+        } finally {
+            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            faulty.close();
+        }
+    }
+
+    @Test
     void kinesisResultsCompleteInOrderPerPartitionKey() {
         List<PutEventsRequestEntry> entries = new ArrayList<>();
         for (int seq = 0; seq < 10; seq++) {
@@ -280,6 +306,17 @@ class HandlersIntegrationTest {
                     && request.entries().stream().anyMatch(e -> unpublishable.stream().anyMatch(id -> e.detail().contains("\"" + id + "\"")))
                     && publishFailures.getAndIncrement() < 4) {
                 throw EventBridgeException.builder().statusCode(500).message("injected outage").build();
+            }
+        }
+    }
+
+    /** Fails S3 reads with a 503 while the outage counter is positive, as an S3 brown-out would. */
+    private final class FailS3Reads implements ExecutionInterceptor {
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if ((context.request() instanceof HeadObjectRequest || context.request() instanceof GetObjectRequest)
+                    && s3Outage.getAndDecrement() > 0) {
+                throw S3Exception.builder().statusCode(503).message("injected S3 outage").build();
             }
         }
     }
