@@ -201,6 +201,42 @@ class HandlersIntegrationTest {
     }
 
     @Test
+    void aHandlerCrashMidBatchIsRedeliveredAndCompletesTheRestWithoutDuplicates() {
+        FunctionRuntime runtime = functions.runtimes().stream()
+                .filter(r -> r.modelIds().contains("sentence-embedder")).findFirst().orElseThrow();
+        SqsBatchHandler real = new SqsBatchHandler(runtime);
+        AtomicInteger crashes = new AtomicInteger();
+        // the first batch holding crash-* records: handle half of it for real, then die as a killed invocation would
+        cloud.attach("cpu-batch", (com.amazonaws.services.lambda.runtime.RequestHandler<SQSEvent, SQSBatchResponse>) (event, context) -> {
+            boolean ours = event.getRecords().stream().anyMatch(m -> m.getBody().contains("\"crash-"));
+            if (ours && crashes.getAndIncrement() == 0) {
+                SQSEvent half = new SQSEvent();
+                half.setRecords(event.getRecords().subList(0, event.getRecords().size() / 2));
+                real.handleRequest(half, context);
+                throw new IllegalStateException("crashed mid-batch");
+            }
+            return real.handleRequest(event, context);
+        });
+        try {
+            List<PutEventsRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                entries.add(entry(detail("crash-" + i, "sentence-embedder", JSON.createObjectNode().put("text", "crash text " + i))));
+            }
+            cloud.clients().events().putEvents(b -> b.entries(entries));
+
+            for (int i = 0; i < 6; i++) {
+                assertThat(awaitRow("crash-" + i).get("status").s()).isEqualTo("COMPLETED");
+            }
+            await(() -> eventsFor("crash-").size() >= 6);
+            sleep(Duration.ofSeconds(4));
+            assertThat(crashes.get()).isGreaterThanOrEqualTo(2);
+            assertThat(eventsFor("crash-")).hasSize(6);
+        } finally {
+            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+        }
+    }
+
+    @Test
     void kinesisResultsCompleteInOrderPerPartitionKey() {
         List<PutEventsRequestEntry> entries = new ArrayList<>();
         for (int seq = 0; seq < 10; seq++) {
