@@ -132,10 +132,7 @@ class HandlersIntegrationTest {
 
     @Test
     void aDynamoDbWriteFailureRetriesExactlyThoseRecordsWhichCompleteOnRedelivery() {
-        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
-                List.of(new FailFirstPut()));
-        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
-        try {
+        withFaultyBatchFunction(new FailFirstPut(), () -> {
             flaky.addAll(List.of("flaky-1", "flaky-3"));
             List<PutEventsRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -150,18 +147,12 @@ class HandlersIntegrationTest {
             sleep(Duration.ofSeconds(1));
             assertThat(injectedFailures.get()).isEqualTo(2);
             assertThat(eventsFor("flaky-")).hasSize(4);
-        } finally {
-            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
-            faulty.close();
-        }
+        });
     }
 
     @Test
     void aFailedPublishIsRetriedAndItsEventGoesOutExactlyOnce() {
-        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
-                List.of(new FailFirstPublish()));
-        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
-        try {
+        withFaultyBatchFunction(new FailFirstPublish(), () -> {
             unpublishable.add("pubfail-1");
             put(detail("pubfail-1", "sentence-embedder", JSON.createObjectNode().put("text", "publish me once")));
             put(detail("pubfail-2", "sentence-embedder", JSON.createObjectNode().put("text", "and me")));
@@ -172,18 +163,12 @@ class HandlersIntegrationTest {
             sleep(Duration.ofSeconds(4)); // past the visibility timeout: a second publication would show now
             assertThat(eventsFor("pubfail-1")).hasSize(1);
             assertThat(publishFailures.get()).isGreaterThanOrEqualTo(1);
-        } finally {
-            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
-            faulty.close();
-        }
+        });
     }
 
     @Test
     void anS3OutageDuringAClaimCheckRetriesThatRecordWhichThenCompletes() {
-        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
-                List.of(new FailS3Reads()));
-        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
-        try {
+        withFaultyBatchFunction(new FailS3Reads(), () -> {
             cloud.clients().s3().putObject(b -> b.bucket(LocalCloud.BUCKET).key("in/s3down-1.json"),
                     RequestBody.fromString("{\"text\":\"fetched after the outage\"}"));
             s3Outage.set(2); // two failed invocations, below the queue's maxReceiveCount of 3
@@ -194,10 +179,7 @@ class HandlersIntegrationTest {
             assertThat(awaitRow("s3down-1").get("status").s()).isEqualTo("COMPLETED");
             await(() -> eventsFor("s3down-").size() == 2);
             assertThat(s3Outage.get()).isLessThanOrEqualTo(0);
-        } finally {
-            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
-            faulty.close();
-        }
+        });
     }
 
     @Test
@@ -354,6 +336,19 @@ class HandlersIntegrationTest {
                     && s3Outage.getAndDecrement() > 0) {
                 throw S3Exception.builder().statusCode(503).message("injected S3 outage").build();
             }
+        }
+    }
+
+    /** Runs {@code test} with the batch function's AWS calls going through {@code fault}, then restores it. */
+    private void withFaultyBatchFunction(ExecutionInterceptor fault, Runnable test) {
+        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
+                List.of(fault));
+        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
+        try {
+            test.run();
+        } finally {
+            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            faulty.close();
         }
     }
 
