@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /**
@@ -77,10 +76,9 @@ final class EndToEndBench {
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
             for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
-                Map<String, AttributeValue> row = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
-                        .key(Map.of("requestId", AttributeValue.fromS(e.getKey())))).item();
-                if (row != null && !row.isEmpty()) {
-                    latencies.add((double) (Long.parseLong(row.get("completedAt").n()) - e.getValue()));
+                var row = cloud.resultRow(e.getKey());
+                if (row.isPresent()) {
+                    latencies.add((double) (Long.parseLong(row.get().get("completedAt").n()) - e.getValue()));
                     it.remove();
                 }
             }

@@ -28,9 +28,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -276,6 +278,13 @@ public final class LocalCloud implements AutoCloseable {
         if (sources != null) {
             sources.forEach(LocalCloud::closeQuietly);
         }
+    }
+
+    /** The result row of a request, read consistently, or empty while there is none. */
+    public Optional<Map<String, AttributeValue>> resultRow(String requestId) {
+        Map<String, AttributeValue> item = clients.dynamoDb().getItem(b -> b.tableName(TABLE)
+                .key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     /** Delivers every bus event matching {@code pattern} to {@code target} as well (a rule of one's own). */

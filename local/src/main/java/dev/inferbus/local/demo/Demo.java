@@ -70,11 +70,8 @@ public final class Demo {
             for (int i = 0; i < tracked.size(); i++) {
                 Tracked t = tracked.get(i);
                 if (t.row() == null) {
-                    Map<String, AttributeValue> row = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
-                            .key(Map.of("requestId", AttributeValue.fromS(t.key()))).consistentRead(true)).item();
-                    if (row != null && !row.isEmpty()) {
-                        tracked.set(i, new Tracked(t.sample(), t.eventId(), t.key(), t.route(), row));
-                    }
+                    int at = i;
+                    cloud.resultRow(t.key()).ifPresent(row -> tracked.set(at, new Tracked(t.sample(), t.eventId(), t.key(), t.route(), row)));
                 }
                 done += tracked.get(i).row() == null ? 0 : 1;
             }

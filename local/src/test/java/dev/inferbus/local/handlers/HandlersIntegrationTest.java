@@ -363,13 +363,8 @@ class HandlersIntegrationTest {
     }
 
     private Map<String, AttributeValue> awaitRow(String key) {
-        Map<String, AttributeValue>[] row = new Map[1];
-        await(() -> {
-            row[0] = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
-                    .key(Map.of("requestId", AttributeValue.fromS(key))).consistentRead(true)).item();
-            return row[0] != null && !row[0].isEmpty();
-        });
-        return row[0];
+        await(() -> cloud.resultRow(key).isPresent());
+        return cloud.resultRow(key).orElseThrow();
     }
 
     private void put(JsonNode detail) {

@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
 /**
@@ -48,8 +46,7 @@ class LogsCarryNoPayloadsTest {
             for (String id : List.of("logscan-1", "logscan-2", "logscan-3")) {
                 awaitRow(cloud, id);
             }
-            String output = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
-                    .key(Map.of("requestId", AttributeValue.fromS("logscan-1")))).item().get("output").s();
+            String output = cloud.resultRow("logscan-1").orElseThrow().get("output").s();
             String firstOutputValue = JSON.readTree(output).get("embedding").get(0).asText();
 
             String logs = Files.readString(Path.of("target/test-logs.txt"));
@@ -62,9 +59,7 @@ class LogsCarryNoPayloadsTest {
     private static void awaitRow(LocalCloud cloud, String key) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            var item = cloud.clients().dynamoDb().getItem(b -> b.tableName(LocalCloud.TABLE)
-                    .key(Map.of("requestId", AttributeValue.fromS(key))).consistentRead(true)).item();
-            if (item != null && !item.isEmpty()) {
+            if (cloud.resultRow(key).isPresent()) {
                 return;
             }
             Thread.sleep(100);
