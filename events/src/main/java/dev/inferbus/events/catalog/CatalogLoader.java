@@ -106,6 +106,10 @@ public final class CatalogLoader {
             require(m.artifact() == null, where + "'artifact' is for cpu models; a gpu model's artifact belongs to its endpoint");
             require(trigger == Trigger.SQS, where + "a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got "
                     + trigger.wireName() + (trigger == Trigger.KINESIS ? " (a kinesis trigger on gpu cannot keep per-key order across endpoint calls)" : ""));
+            // The forwarder checks inputs before it spends endpoint capacity, and maps outputs back to the task's shape:
+            // it knows those for text only (hf-tei is a text protocol; kserve-v2 carries the texts as a BYTES tensor).
+            require(task == Task.TEXT_EMBEDDING, where + "the gpu tier forwards text-embedding models; a "
+                    + task.wireName() + " model runs on the cpu tier");
         }
         require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
         int shards = trigger == Trigger.KINESIS ? (m.shards() == null ? 2 : m.shards()) : 0;
@@ -144,8 +148,12 @@ public final class CatalogLoader {
         int concurrency = or(raw.maxConcurrency(), 2);
         // Lambda's SQS event source accepts a maximum concurrency of 2..1000.
         require(concurrency >= 2 && concurrency <= 1000, where + "endpoint.maxConcurrency must be 2..1000, got " + concurrency);
-        int requestBatch = or(raw.maxRequestBatch(), 16);
+        int requestBatch = or(raw.maxRequestBatch(), mode == EndpointSpec.Mode.ASYNC ? 1 : 16);
         require(requestBatch >= 1 && requestBatch <= 1024, where + "endpoint.maxRequestBatch must be 1..1024, got " + requestBatch);
+        // An asynchronous invocation's output is named by SageMaker and announced by one notification: one
+        // request per invocation is what lets the completion find its result row.
+        require(mode != EndpointSpec.Mode.ASYNC || requestBatch == 1,
+                where + "endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got " + requestBatch);
         return new EndpointSpec(raw.name(), mode, format, concurrency, requestBatch,
                 raw.instanceType() == null ? "ml.g5.xlarge" : raw.instanceType(), Boolean.TRUE.equals(raw.existing()));
     }

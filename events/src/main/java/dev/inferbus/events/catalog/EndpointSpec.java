@@ -11,6 +11,20 @@ package dev.inferbus.events.catalog;
 public record EndpointSpec(String name, Mode mode, Format format, int maxConcurrency, int maxRequestBatch,
                            String instanceType, boolean existing) {
 
+    /**
+     * Endpoint calls one forwarder invocation keeps in flight. Lambda's SQS event source runs at least two
+     * invocations at once, so the endpoint's budget is split: {@code callsPerInvocation() *
+     * eventSourceConcurrency() <= maxConcurrency} always holds.
+     */
+    public int callsPerInvocation() {
+        return Math.max(1, maxConcurrency / 2);
+    }
+
+    /** The forwarder's SQS event source maximum concurrency (Lambda accepts 2..1000). */
+    public int eventSourceConcurrency() {
+        return Math.max(2, maxConcurrency / callsPerInvocation());
+    }
+
     public enum Mode {
         REALTIME, ASYNC;
 

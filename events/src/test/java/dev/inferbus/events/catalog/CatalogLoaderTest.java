@@ -30,6 +30,7 @@ class CatalogLoaderTest {
         assertThat(gpu.endpoint().mode()).isEqualTo(EndpointSpec.Mode.ASYNC);
         assertThat(gpu.endpoint().format()).isEqualTo(EndpointSpec.Format.HF_TEI);
         assertThat(gpu.endpoint().maxConcurrency()).isEqualTo(2);
+        assertThat(gpu.endpoint().maxRequestBatch()).isEqualTo(1);
         assertThat(catalog.find("sensor-anomaly").orElseThrow().shards()).isEqualTo(2);
         assertThat(catalog.find("fraud-scorer").orElseThrow().batch().size()).isEqualTo(1);
     }
@@ -49,6 +50,8 @@ class CatalogLoaderTest {
             big sqs no window   | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, batch: {size: 50}} | models[0] (a): an SQS batch.size over 10 needs batch.windowSeconds >= 1
             batch on direct     | - {id: a, task: text-embedding, tier: cpu, trigger: eventbridge, artifact: a.onnx, batch: {size: 5}} | models[0] (a): 'batch' does not apply to an eventbridge trigger
             shards on sqs       | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, shards: 2} | models[0] (a): 'shards' applies to kinesis-triggered models only
+            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding models; a tabular-classification model runs on the cpu tier
+            batched async       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, maxRequestBatch: 8}} | models[0] (a): endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got 8
             shared endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}}\\n  - {id: b, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async}} | models[1] (b): endpoint 'e' already serves another model
             """)
     void refusesAnInconsistentEntryNamingFileAndEntry(String why, String models, String expected) {

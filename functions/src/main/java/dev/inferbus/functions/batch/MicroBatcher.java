@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@code maxTensorBatch}. Returns one outcome per request, in input order. A bad input fails alone; a tensor
  * call that throws is retried record by record, so one poison input cannot fail its neighbours.
  */
-public final class MicroBatcher {
+public final class MicroBatcher implements Scorer {
 
     private final ModelLookup runtime;
     private final Options options;
@@ -41,6 +41,7 @@ public final class MicroBatcher {
         this.options = options;
     }
 
+    @Override
     public List<Outcome> score(List<ScoringRequest> requests) {
         Outcome[] outcomes = new Outcome[requests.size()];
         Map<String, List<Integer>> byModel = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
 
 /**
  * The asynchronous AWS clients a function uses, sharing one HTTP connection pool. Built at init; rebuilt after a
@@ -24,6 +25,7 @@ public final class AwsServices implements AutoCloseable {
     private final DynamoDbAsyncClient dynamoDb;
     private final S3AsyncClient s3;
     private final EventBridgeAsyncClient events;
+    private final SageMakerRuntimeAsyncClient sageMaker;
     private final List<ExecutionInterceptor> interceptors;
 
     public AwsServices(FunctionConfig config) {
@@ -40,6 +42,7 @@ public final class AwsServices implements AutoCloseable {
         this.dynamoDb = configure(DynamoDbAsyncClient.builder(), config, "dynamodb").build();
         this.s3 = configure(S3AsyncClient.builder(), config, "s3").forcePathStyle(config.endpoint("s3").isPresent()).build();
         this.events = configure(EventBridgeAsyncClient.builder(), config, "events").build();
+        this.sageMaker = configure(SageMakerRuntimeAsyncClient.builder(), config, "sagemaker").build();
     }
 
     private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder, FunctionConfig config, String service) {
@@ -65,8 +68,13 @@ public final class AwsServices implements AutoCloseable {
         return events;
     }
 
+    public SageMakerRuntimeAsyncClient sageMaker() {
+        return sageMaker;
+    }
+
     @Override
     public void close() {
+        sageMaker.close();
         dynamoDb.close();
         s3.close();
         events.close();

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param catalog {@code INFERBUS_CATALOG}: the catalog, as a file path, {@code classpath:} or {@code s3://} URI
  * @param modelRoot {@code INFERBUS_MODEL_ROOT}: where model artifacts live ({@code classpath:}, a folder, or
  *                  {@code s3://bucket/prefix})
- * @param endpoints {@code INFERBUS_ENDPOINT_<SERVICE>}: endpoint overrides (dynamodb, s3, events) for a local cloud
+ * @param endpoints {@code INFERBUS_ENDPOINT_<SERVICE>}: endpoint overrides (dynamodb, s3, events, sagemaker) for a
+ *                  local cloud
  */
 public record FunctionConfig(
         List<String> models,
@@ -63,7 +64,7 @@ public record FunctionConfig(
             throw new IllegalStateException(TTL_DAYS + " must be at least 1, got " + ttl);
         }
         Map<String, URI> endpoints = new java.util.HashMap<>();
-        for (String service : List.of("dynamodb", "s3", "events")) {
+        for (String service : List.of("dynamodb", "s3", "events", "sagemaker")) {
             String value = env.get(ENDPOINT_PREFIX + service.toUpperCase());
             if (value != null && !value.isBlank()) {
                 endpoints.put(service, URI.create(value));

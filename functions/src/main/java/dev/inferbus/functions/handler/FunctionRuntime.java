@@ -5,7 +5,9 @@ import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.functions.batch.MicroBatcher;
+import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.config.AwsServices;
 import dev.inferbus.functions.config.FunctionConfig;
@@ -13,6 +15,9 @@ import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.pipeline.InferencePipeline;
 import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.functions.gpu.AsyncCompletions;
+import dev.inferbus.functions.gpu.EndpointForwarder;
+import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.functions.results.ResultStore;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
@@ -51,13 +56,17 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private final ModelCatalog catalog;
     private final List<ModelSpec> models;
     private final ModelRuntime modelRuntime;
+    private final boolean forwards;
     private final EventCodec codec = EventCodec.create();
     private final AtomicReference<Wired> wired = new AtomicReference<>();
     private final List<ExecutionInterceptor> interceptors;
 
     /** The parts that hold connections, rebuilt together after a restore. */
-    private record Wired(AwsServices aws, InferencePipeline pipeline) {
+    private record Wired(AwsServices aws, InferencePipeline pipeline, AsyncCompletions completions) {
     }
+
+    /** How long one endpoint call may take; SageMaker itself gives a real-time invocation 60 s. */
+    private static final Duration ENDPOINT_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     public FunctionRuntime(FunctionConfig config) {
         this(config, List.of());
@@ -72,7 +81,12 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         try {
             this.catalog = loadCatalog(config, aws);
             this.models = catalog.select(config.models());
-            this.modelRuntime = ModelRuntime.load(models, artifacts(config, aws));
+            if (models.stream().map(ModelSpec::tier).distinct().count() > 1) {
+                throw new IllegalStateException(FunctionConfig.MODELS + " mixes cpu and gpu models " + config.models()
+                        + ": a function either runs its models or forwards them to endpoints");
+            }
+            this.forwards = models.stream().anyMatch(m -> m.tier() == Tier.GPU);
+            this.modelRuntime = ModelRuntime.load(forwards ? List.of() : models, artifacts(config, aws));
         } catch (IOException e) {
             aws.close();
             throw new UncheckedIOException("cannot load the models of this function: " + e.getMessage(), e);
@@ -89,16 +103,28 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     }
 
     private Wired wire(AwsServices aws) {
-        return new Wired(aws, pipeline(aws, MicroBatcher.Options.DEFAULT));
+        ResultStore store = store(aws);
+        return new Wired(aws, pipeline(aws, MicroBatcher.Options.DEFAULT),
+                new AsyncCompletions(catalog, aws.s3(), config.bucket(), store, reporter(aws, store),
+                        new LargeOutputs(aws.s3(), config.bucket()), codec, Clock.systemUTC()));
     }
 
     private InferencePipeline pipeline(AwsServices aws, MicroBatcher.Options options) {
-        return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, new MicroBatcher(modelRuntime, options),
-                new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()),
-                new ResultStore(aws.dynamoDb(), config.table(), Duration.ofDays(config.resultTtlDays())),
-                new LargeOutputs(aws.s3(), config.bucket()),
-                new EventPublisher(aws.events(), config.bus(), 4, Duration.ofMillis(50)),
-                BatchMetrics.forEnvironment(), Clock.systemUTC());
+        ResultStore store = store(aws);
+        Scorer scorer = forwards
+                ? new EndpointForwarder(aws.sageMaker(), aws.s3(), config.bucket(), store, codec, Clock.systemUTC(), ENDPOINT_CALL_TIMEOUT)
+                : new MicroBatcher(modelRuntime, options);
+        return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, scorer,
+                new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()), reporter(aws, store),
+                new LargeOutputs(aws.s3(), config.bucket()), BatchMetrics.forEnvironment(), Clock.systemUTC());
+    }
+
+    private ResultStore store(AwsServices aws) {
+        return new ResultStore(aws.dynamoDb(), config.table(), Duration.ofDays(config.resultTtlDays()));
+    }
+
+    private ResultReporter reporter(AwsServices aws, ResultStore store) {
+        return new ResultReporter(store, new EventPublisher(aws.events(), config.bus(), 4, Duration.ofMillis(50)), Clock.systemUTC());
     }
 
     /** The same pipeline with other tensor-batching options, sharing the loaded models (benchmarks compare them). */
@@ -150,6 +176,11 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
 
     public InferencePipeline pipeline() {
         return wired.get().pipeline();
+    }
+
+    /** Ends requests handed to asynchronous endpoints, from their notifications. */
+    public AsyncCompletions completions() {
+        return wired.get().completions();
     }
 
     /** The catalog ids this function serves. */

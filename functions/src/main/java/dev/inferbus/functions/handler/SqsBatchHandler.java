@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.inferbus.functions.pipeline.InferencePipeline;
 
 /** Drains a route's queue: one pipeline run per batch; transient failures come back as batch item failures. */
-public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private final FunctionRuntime runtime;
 
@@ -20,7 +20,7 @@ public final class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchR
     }
 
     @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    public final SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         InferencePipeline.Report report = runtime.pipeline().process(event.getRecords().stream()
                 .map(m -> new InferencePipeline.Record(m.getMessageId(), m.getBody())).toList());
         return SQSBatchResponse.builder().withBatchItemFailures(report.retry().stream()

@@ -4,22 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.Decoded;
-import dev.inferbus.events.contract.DetailType;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
-import dev.inferbus.events.contract.InferenceCompleted;
-import dev.inferbus.events.contract.InferenceFailed;
 import dev.inferbus.events.contract.InferenceRequested;
 import dev.inferbus.events.contract.Rejection;
-import dev.inferbus.functions.batch.MicroBatcher;
 import dev.inferbus.functions.batch.Outcome;
+import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.batch.ScoringRequest;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.metrics.BatchMetrics;
-import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.functions.results.ResultRow;
-import dev.inferbus.functions.results.ResultStore;
+import dev.inferbus.functions.results.ResultRows;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,32 +47,36 @@ public final class InferencePipeline {
     public record Record(String id, String body) {
     }
 
-    /** @param retry the ids of the records to hand back for a retry */
-    public record Report(List<String> retry, int completed, int failed, int duplicates) {
+    /**
+     * @param retry the ids of the records to hand back for a retry
+     * @param submitted requests handed to an asynchronous endpoint (their rows are PENDING)
+     */
+    public record Report(List<String> retry, int completed, int failed, int duplicates, int submitted) {
     }
 
     private final ModelCatalog catalog;
     private final Set<String> served;
     private final EventCodec codec;
-    private final MicroBatcher batcher;
+    private final Scorer scorer;
     private final ClaimChecks claimChecks;
-    private final ResultStore store;
+    private final ResultRows rows;
+    private final ResultReporter reporter;
     private final LargeOutputs largeOutputs;
-    private final EventPublisher publisher;
     private final BatchMetrics metrics;
     private final Clock clock;
 
-    public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, MicroBatcher batcher,
-                             ClaimChecks claimChecks, ResultStore store, LargeOutputs largeOutputs,
-                             EventPublisher publisher, BatchMetrics metrics, Clock clock) {
+    /** @param scorer the cpu tier's micro-batcher, or the gpu tier's endpoint forwarder */
+    public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
+                             ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
+                             BatchMetrics metrics, Clock clock) {
         this.catalog = catalog;
         this.served = Set.copyOf(served);
         this.codec = codec;
-        this.batcher = batcher;
+        this.scorer = scorer;
         this.claimChecks = claimChecks;
-        this.store = store;
+        this.rows = new ResultRows(codec);
+        this.reporter = reporter;
         this.largeOutputs = largeOutputs;
-        this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -90,6 +91,8 @@ public final class InferencePipeline {
         String eventId;
         Outcome.Scored scored;
         boolean retry;
+        boolean submitted;
+        boolean ended;
         ResultRow row;
 
         Slot(Record record) {
@@ -99,6 +102,10 @@ public final class InferencePipeline {
         boolean scorable() {
             return !retry && rejection == null && spec != null && input != null;
         }
+
+        Long requestedAt() {
+            return request != null && request.eventTime() != null ? request.eventTime().toEpochMilli() : null;
+        }
     }
 
     public Report process(List<Record> records) {
@@ -107,14 +114,16 @@ public final class InferencePipeline {
         slots.forEach(this::decodeAndCheck);
         resolveClaimChecks(slots);
         score(slots);
-        List<Slot> toWrite = slots.stream().filter(s -> !s.retry).toList();
+        List<Slot> toWrite = slots.stream().filter(s -> !s.retry && !s.submitted && !s.ended).toList();
         buildRows(toWrite);
         int[] counts = writeAndPublish(toWrite);
+        counts[2] += (int) slots.stream().filter(s -> s.ended).count();
         List<String> retry = slots.stream().filter(s -> s.retry).map(s -> s.record.id()).toList();
+        int submitted = (int) slots.stream().filter(s -> s.submitted).count();
         emitMetrics(slots);
-        LOG.info("{\"batch\":{\"records\":{},\"completed\":{},\"failed\":{},\"duplicates\":{},\"retry\":{},\"ms\":{}}}",
-                records.size(), counts[0], counts[1], counts[2], retry.size(), (System.nanoTime() - start) / 1_000_000);
-        return new Report(retry, counts[0], counts[1], counts[2]);
+        LOG.info("{\"batch\":{\"records\":{},\"completed\":{},\"failed\":{},\"duplicates\":{},\"submitted\":{},\"retry\":{},\"ms\":{}}}",
+                records.size(), counts[0], counts[1], counts[2], submitted, retry.size(), (System.nanoTime() - start) / 1_000_000);
+        return new Report(retry, counts[0], counts[1], counts[2], submitted);
     }
 
     /**
@@ -210,13 +219,16 @@ public final class InferencePipeline {
     private void score(List<Slot> slots) {
         List<Slot> scorable = slots.stream().filter(Slot::scorable).toList();
         List<ScoringRequest> requests = scorable.stream()
-                .map(s -> new ScoringRequest(s.spec, s.input, s.request.pointer("input"))).toList();
-        List<Outcome> outcomes = batcher.score(requests);
+                .map(s -> new ScoringRequest(s.spec, s.input, s.request.pointer("input"), s.request)).toList();
+        List<Outcome> outcomes = scorer.score(requests);
         for (int i = 0; i < scorable.size(); i++) {
             Slot slot = scorable.get(i);
             switch (outcomes.get(i)) {
                 case Outcome.Scored scored -> slot.scored = scored;
                 case Outcome.Failed failed -> slot.rejection = reject(slot.request.detail(), failed.code(), failed.message());
+                case Outcome.Retry retry -> slot.retry = true;
+                case Outcome.Submitted submitted -> slot.submitted = true;
+                case Outcome.Ended ended -> slot.ended = true;
             }
         }
     }
@@ -226,44 +238,29 @@ public final class InferencePipeline {
         List<CompletableFuture<Void>> offloads = new ArrayList<>();
         for (Slot slot : slots) {
             InferenceRequested detail = slot.request == null ? null : slot.request.detail();
-            long created = slot.request != null && slot.request.eventTime() != null ? slot.request.eventTime().toEpochMilli() : now;
-            Double endToEnd = slot.request != null && slot.request.eventTime() != null ? (double) (now - created) : null;
             String version = slot.spec != null ? slot.spec.version() : detail != null ? detail.version() : null;
             String tier = slot.spec != null ? slot.spec.tier().wireName() : null;
-            if (slot.scored != null) {
-                String output = codec.toJson(slot.scored.output());
-                if (LargeOutputs.tooLarge(output)) {
-                    offloads.add(largeOutputs.store(detail.requestId(), output)
-                            .handle((ref, error) -> {
-                                if (error != null) {
-                                    slot.retry = true;
-                                } else {
-                                    slot.row = completedRow(slot, detail, version, tier, null, ref, created, now, endToEnd);
-                                }
-                                return null;
-                            }));
-                } else {
-                    slot.row = completedRow(slot, detail, version, tier, slot.scored.output(), null, created, now, endToEnd);
-                }
+            if (slot.scored == null) {
+                slot.row = rows.failed(keyOf(slot), slot.rejection, detail, slot.eventId, slot.requestedAt(), version, tier, now);
+                continue;
+            }
+            String output = codec.toJson(slot.scored.output());
+            if (LargeOutputs.tooLarge(output)) {
+                offloads.add(largeOutputs.store(detail.requestId(), output).handle((ref, error) -> {
+                    if (error != null) {
+                        slot.retry = true;
+                    } else {
+                        slot.row = rows.completed(detail, slot.eventId, slot.requestedAt(), version, tier, null, ref,
+                                slot.scored.inferenceMs(), now);
+                    }
+                    return null;
+                }));
             } else {
-                Rejection r = slot.rejection;
-                InferenceFailed event = new InferenceFailed(r.requestId(), r.model(), version, r.code(), r.message(),
-                        r.code().retryable(), detail == null ? null : detail.attributes(), detail == null ? null : detail.traceparent());
-                slot.row = new ResultRow(keyOf(slot), ResultRow.FAILED, r.model(), version, tier, null, null,
-                        r.code().name(), r.message(), created, now, null, endToEnd, slot.eventId, DetailType.FAILED, codec.toJson(event));
+                slot.row = rows.completed(detail, slot.eventId, slot.requestedAt(), version, tier, slot.scored.output(), null,
+                        slot.scored.inferenceMs(), now);
             }
         }
         CompletableFuture.allOf(offloads.toArray(CompletableFuture[]::new)).join();
-    }
-
-    private ResultRow completedRow(Slot slot, InferenceRequested detail, String version, String tier, JsonNode output,
-                                   String outputRef, long created, long now, Double endToEnd) {
-        double inferenceMs = slot.scored.inferenceMs();
-        InferenceCompleted event = new InferenceCompleted(detail.requestId(), detail.model(), version, tier, output, outputRef,
-                inferenceMs, endToEnd, detail.attributes(), detail.traceparent());
-        return new ResultRow(detail.requestId(), ResultRow.COMPLETED, detail.model(), version, tier,
-                output == null ? null : codec.toJson(output), outputRef, null, null, created, now, inferenceMs, endToEnd,
-                slot.eventId, DetailType.COMPLETED, codec.toJson(event));
     }
 
     /**
@@ -277,75 +274,20 @@ public final class InferencePipeline {
         return "invalid:" + (slot.eventId != null ? slot.eventId : slot.record.id());
     }
 
-    /** Writes rows in parallel, publishes what is owed; returns {completed, failed, duplicates}. */
+    /** Writes rows and publishes what is owed; returns {completed, failed, duplicates}. */
     private int[] writeAndPublish(List<Slot> slots) {
         List<Slot> withRows = slots.stream().filter(s -> s.row != null && !s.retry).toList();
-        Map<Slot, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
-        long now = clock.millis();
-        for (Slot slot : withRows) {
-            writes.put(slot, store.put(slot.row, now));
-        }
-        CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        List<Slot> owed = new ArrayList<>();
-        List<EventPublisher.Entry> entries = new ArrayList<>();
-        List<CompletableFuture<Void>> duplicateChecks = new ArrayList<>();
-        int completed = 0;
-        int failed = 0;
-        int duplicates = 0;
-        for (var e : writes.entrySet()) {
-            Slot slot = e.getKey();
-            if (e.getValue().isCompletedExceptionally()) {
-                slot.retry = true;
-                continue;
-            }
-            if (e.getValue().join() == ResultStore.Write.WRITTEN) {
-                owed.add(slot);
-                entries.add(new EventPublisher.Entry(slot.row.detailType(), slot.row.eventDetail()));
-                if (ResultRow.COMPLETED.equals(slot.row.status())) {
-                    completed++;
-                } else {
-                    failed++;
-                }
-            } else {
-                duplicates++;
-                duplicateChecks.add(store.owed(slot.row.key(), now).handle((owedEvent, error) -> {
-                    switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
-                        // a transient failure, or another delivery still publishing: this record comes back later
-                        case ResultStore.Owed.Busy busy -> slot.retry = true;
-                        case ResultStore.Owed.Nothing nothing -> {
-                        }
-                        case ResultStore.Owed.Publish publish -> {
-                            synchronized (owed) {
-                                owed.add(slot);
-                                entries.add(new EventPublisher.Entry(publish.event().detailType(), publish.event().eventDetail()));
-                            }
-                        }
-                    }
-                    return null;
-                }));
+        List<ResultReporter.Fate> fates = reporter.report(withRows.stream().map(s -> s.row).toList());
+        int[] counts = new int[3];
+        for (int i = 0; i < withRows.size(); i++) {
+            Slot slot = withRows.get(i);
+            switch (fates.get(i)) {
+                case RETRY -> slot.retry = true;
+                case DUPLICATE -> counts[2]++;
+                case WRITTEN -> counts[ResultRow.COMPLETED.equals(slot.row.status()) ? 0 : 1]++;
             }
         }
-        CompletableFuture.allOf(duplicateChecks.toArray(CompletableFuture[]::new)).join();
-        if (!entries.isEmpty()) {
-            boolean[] accepted = publisher.publish(entries).join();
-            List<CompletableFuture<Void>> marks = new ArrayList<>();
-            for (int i = 0; i < owed.size(); i++) {
-                Slot slot = owed.get(i);
-                if (!accepted[i]) {
-                    slot.retry = true;
-                    // without the lease released, the redelivery would wait out the lease before publishing
-                    marks.add(store.releaseLease(slot.row.key()).exceptionally(error -> null));
-                    continue;
-                }
-                marks.add(store.markPublished(slot.row.key()).exceptionally(error -> {
-                    // the event is out; a redelivery would publish it once more, which consumers tolerate (at least once)
-                    LOG.warn("could not mark {} published: {}", slot.row.key(), error.toString());
-                    return null;
-                }));
-            }
-            CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).join();
-        }
-        return new int[] {completed, failed, duplicates};
+        return counts;
     }
 
     private void emitMetrics(List<Slot> slots) {

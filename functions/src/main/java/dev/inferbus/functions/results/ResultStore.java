@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * The results table: one item per requestId, written once with {@code attribute_not_exists(requestId)}. An item
+ * The results table: one item per requestId. A final row (COMPLETED or FAILED) is written once, where there is
+ * no row or only a PENDING one (a request handed to an asynchronous endpoint). An item
  * remembers whether its event was published, so that a redelivered record publishes what a failed attempt could
  * not — and nothing twice. Publishing an owed event takes a short lease on the item first (the writer holds it
  * from the start), so two deliveries running at the same moment never both publish.
@@ -48,14 +49,56 @@ public final class ResultStore {
         this.ttl = ttl;
     }
 
+    /** What the table holds for a key. */
+    public sealed interface Stored {
+        record Missing() implements Stored {
+        }
+
+        record Pending(PendingRow row) implements Stored {
+        }
+
+        /** A COMPLETED or FAILED row. */
+        record Final(String status) implements Stored {
+        }
+    }
+
     /**
-     * Completes with WRITTEN (this delivery holds the publish lease) or DUPLICATE; exceptionally on a transient
-     * failure (throttling, 5xx, timeout).
+     * Writes a final row. Completes with WRITTEN (this delivery holds the publish lease) or DUPLICATE (a final
+     * row was there); exceptionally on a transient failure (throttling, 5xx, timeout).
      */
     public CompletableFuture<Write> put(ResultRow row, long nowMillis) {
         Map<String, AttributeValue> item = item(row);
         item.put("publishLeaseUntil", AttributeValue.fromN(Long.toString(nowMillis + PUBLISH_LEASE.toMillis())));
-        return dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(requestId)"))
+        return conditionalPut(item);
+    }
+
+    /**
+     * Stores a request about to be handed to an asynchronous endpoint. WRITTEN where there was no row or a
+     * PENDING one (an earlier delivery that may not have invoked the endpoint: invoke again, the completion is
+     * idempotent); DUPLICATE where the request already ended.
+     */
+    public CompletableFuture<Write> putPending(PendingRow row, long nowMillis) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("requestId", AttributeValue.fromS(row.key()));
+        item.put("status", AttributeValue.fromS(PendingRow.PENDING));
+        putS(item, "model", row.model());
+        putS(item, "version", row.version());
+        putS(item, "tier", row.tier());
+        putS(item, "endpoint", row.endpoint());
+        putS(item, "request", row.request());
+        putS(item, "eventId", row.eventId());
+        item.put("createdAt", AttributeValue.fromN(Long.toString(row.createdAtMillis())));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(nowMillis / 1000 + ttl.toSeconds())));
+        // a pending row owes the bus nothing; its final row will
+        item.put("published", AttributeValue.fromBool(true));
+        return conditionalPut(item);
+    }
+
+    private CompletableFuture<Write> conditionalPut(Map<String, AttributeValue> item) {
+        return dynamoDb.putItem(b -> b.tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(requestId) OR #status = :pending")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PendingRow.PENDING))))
                 .thenApply(r -> Write.WRITTEN)
                 .exceptionally(e -> {
                     if (unwrap(e) instanceof ConditionalCheckFailedException) {
@@ -63,6 +106,46 @@ public final class ResultStore {
                     }
                     throw e instanceof CompletionException c ? c : new CompletionException(e);
                 });
+    }
+
+    /** Records the endpoint's ids of the invocation on a row still PENDING (a completion may have beaten it). */
+    public CompletableFuture<Void> recordInvocation(String key, String inferenceId, String outputLocation) {
+        return dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(key)))
+                        .updateExpression("SET inferenceId = :id, outputLocation = :out")
+                        .conditionExpression("#status = :pending")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":id", AttributeValue.fromS(inferenceId),
+                                ":out", AttributeValue.fromS(outputLocation), ":pending", AttributeValue.fromS(PendingRow.PENDING))))
+                .<Void>thenApply(r -> null)
+                .exceptionally(e -> {
+                    if (unwrap(e) instanceof ConditionalCheckFailedException) {
+                        return null;
+                    }
+                    throw e instanceof CompletionException c ? c : new CompletionException(e);
+                });
+    }
+
+    /** The row of a key, read consistently. */
+    public CompletableFuture<Stored> find(String key) {
+        return dynamoDb.getItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(key))).consistentRead(true))
+                .thenApply(r -> {
+                    Map<String, AttributeValue> item = r.item();
+                    if (item == null || item.isEmpty()) {
+                        return new Stored.Missing();
+                    }
+                    String status = item.get("status").s();
+                    if (!PendingRow.PENDING.equals(status)) {
+                        return new Stored.Final(status);
+                    }
+                    return new Stored.Pending(new PendingRow(key, s(item, "model"), s(item, "version"), s(item, "tier"),
+                            s(item, "endpoint"), s(item, "request"), s(item, "eventId"), Long.parseLong(item.get("createdAt").n()),
+                            s(item, "inferenceId"), s(item, "outputLocation")));
+                });
+    }
+
+    private static String s(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
     }
 
     /** For a duplicate delivery: takes the publish lease of an unpublished, unleased row, or says why not. */

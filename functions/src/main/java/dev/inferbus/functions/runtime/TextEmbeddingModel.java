@@ -5,22 +5,14 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.ZooModel;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.ModelSpec;
-import dev.inferbus.events.contract.ErrorCode;
-import dev.inferbus.events.contract.EventCodec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** {@code text-embedding}: {@code {text}} → {@code {embedding[], dim}}, tokenized once, pooled and normalised. */
 public final class TextEmbeddingModel implements TaskModel<Encoding> {
-
-    private static final Set<String> FIELDS = Set.of("text");
 
     private final ModelSpec spec;
     private final HuggingFaceTokenizer tokenizer;
@@ -51,21 +43,7 @@ public final class TextEmbeddingModel implements TaskModel<Encoding> {
 
     @Override
     public Encoding prepare(JsonNode input, String pointer) throws InvalidInputException {
-        Inputs.requireFields(input, pointer, FIELDS);
-        JsonNode text = input.get("text");
-        if (!text.isTextual()) {
-            throw InvalidInputException.invalid(pointer + "/text: expected a string, got " + EventCodec.describe(text));
-        }
-        String value = text.asText();
-        if (value.isBlank()) {
-            throw InvalidInputException.invalid(pointer + "/text: must not be empty or blank");
-        }
-        int max = spec.limits().maxTextChars();
-        if (value.length() > max) {
-            throw new InvalidInputException(ErrorCode.INPUT_TOO_LARGE,
-                    pointer + "/text: at most " + max + " characters, got " + value.length());
-        }
-        return tokenizer.encode(value);
+        return tokenizer.encode(TextEmbeddings.text(input, pointer, spec.limits()));
     }
 
     @Override
@@ -89,20 +67,14 @@ public final class TextEmbeddingModel implements TaskModel<Encoding> {
             if (embedding.length != dim) {
                 throw new IllegalStateException(spec.id() + " produced " + embedding.length + " dims, its signature says " + dim);
             }
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            ArrayNode values = out.putArray("embedding");
-            for (float v : embedding) {
-                values.add(v);
-            }
-            out.put("dim", dim);
-            outputs.add(out);
+            outputs.add(TextEmbeddings.output(embedding));
         }
         return outputs;
     }
 
     @Override
     public JsonNode primingInput() {
-        return JsonNodeFactory.instance.objectNode().put("text", "inferbus primes this model before the snapshot.");
+        return TextEmbeddings.input("inferbus primes this model before the snapshot.");
     }
 
     @Override

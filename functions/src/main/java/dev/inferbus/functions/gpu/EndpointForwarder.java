@@ -1,0 +1,181 @@
+package dev.inferbus.functions.gpu;
+
+import dev.inferbus.events.catalog.EndpointSpec;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.contract.Decoded;
+import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.contract.InferenceRequested;
+import dev.inferbus.functions.batch.Outcome;
+import dev.inferbus.functions.batch.Scorer;
+import dev.inferbus.functions.batch.ScoringRequest;
+import dev.inferbus.functions.results.PendingRow;
+import dev.inferbus.functions.results.ResultStore;
+import dev.inferbus.functions.runtime.InvalidInputException;
+import dev.inferbus.functions.runtime.TextEmbeddings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+
+/**
+ * The gpu tier's scorer: forwards checked inputs to their model's SageMaker endpoint instead of running them.
+ *
+ * <p>Real-time: a model's inputs travel {@code maxRequestBatch} to a call in the endpoint's wire format, at most
+ * {@link EndpointSpec#callsPerInvocation()} calls in flight; each embedding of a response goes back to its
+ * request. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
+ * it), its payload put to {@code s3://<bucket>/async-in/<requestId>.json}, and the endpoint invoked with that
+ * input location; the completion handler ends the row.
+ */
+public final class EndpointForwarder implements Scorer {
+
+    /** The S3 prefix of asynchronous inputs; a completion names its request by the key under it. */
+    public static final String ASYNC_INPUT_PREFIX = "async-in/";
+    /** SageMaker caps a caller-chosen InferenceId at 64 characters. */
+    private static final int MAX_INFERENCE_ID = 64;
+
+    private final SageMakerRuntimeAsyncClient sageMaker;
+    private final S3AsyncClient s3;
+    private final String bucket;
+    private final ResultStore store;
+    private final EventCodec codec;
+    private final Clock clock;
+    private final Duration callTimeout;
+
+    public EndpointForwarder(SageMakerRuntimeAsyncClient sageMaker, S3AsyncClient s3, String bucket, ResultStore store,
+                             EventCodec codec, Clock clock, Duration callTimeout) {
+        this.sageMaker = sageMaker;
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.store = store;
+        this.codec = codec;
+        this.clock = clock;
+        this.callTimeout = callTimeout;
+    }
+
+    /** The object key of a request's asynchronous input. */
+    public static String asyncInputKey(String requestId) {
+        return ASYNC_INPUT_PREFIX + requestId + ".json";
+    }
+
+    @Override
+    public List<Outcome> score(List<ScoringRequest> requests) {
+        Outcome[] outcomes = new Outcome[requests.size()];
+        Map<ModelSpec, List<Integer>> byModel = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ScoringRequest request = requests.get(i);
+            try {
+                TextEmbeddings.text(request.input(), request.inputPointer(), request.model().limits());
+                byModel.computeIfAbsent(request.model(), k -> new ArrayList<>()).add(i);
+            } catch (InvalidInputException e) {
+                outcomes[i] = new Outcome.Failed(e.code(), e.getMessage());
+            }
+        }
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        byModel.forEach((model, indices) -> {
+            EndpointSpec endpoint = model.endpoint();
+            Semaphore inFlight = new Semaphore(endpoint.callsPerInvocation());
+            if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
+                for (int from = 0; from < indices.size(); from += endpoint.maxRequestBatch()) {
+                    List<Integer> chunk = indices.subList(from, Math.min(from + endpoint.maxRequestBatch(), indices.size()));
+                    calls.add(limited(inFlight, () -> invoke(endpoint, chunk, requests, outcomes)));
+                }
+            } else {
+                for (int i : indices) {
+                    calls.add(limited(inFlight, () -> submit(model, requests.get(i)).thenAccept(outcome -> outcomes[i] = outcome)));
+                }
+            }
+        });
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+        return List.of(outcomes);
+    }
+
+    /** Starts a call once one of the endpoint's slots is free; frees it when the call ends, however it ends. */
+    private static CompletableFuture<Void> limited(Semaphore inFlight, Supplier<CompletableFuture<Void>> call) {
+        inFlight.acquireUninterruptibly();
+        CompletableFuture<Void> started;
+        try {
+            started = call.get();
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+        return started.whenComplete((v, e) -> inFlight.release());
+    }
+
+    private CompletableFuture<Void> invoke(EndpointSpec endpoint, List<Integer> chunk, List<ScoringRequest> requests,
+                                           Outcome[] outcomes) {
+        WireFormat format = WireFormat.of(endpoint.format());
+        List<String> texts = chunk.stream().map(i -> requests.get(i).input().get("text").asText()).toList();
+        long start = System.nanoTime();
+        return sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
+                        .contentType(format.contentType()).accept(format.contentType())
+                        .body(SdkBytes.fromByteArray(format.request(texts)))
+                        .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)))
+                .handle((response, error) -> {
+                    double millis = (System.nanoTime() - start) / 1e6;
+                    if (error != null) {
+                        Outcome failure = EndpointFailures.classify(error, endpoint.name());
+                        chunk.forEach(i -> outcomes[i] = failure);
+                        return null;
+                    }
+                    try {
+                        List<float[]> embeddings = format.response(response.body().asByteArray(), chunk.size());
+                        for (int k = 0; k < chunk.size(); k++) {
+                            outcomes[chunk.get(k)] = new Outcome.Scored(TextEmbeddings.output(embeddings.get(k)), millis);
+                        }
+                    } catch (MalformedPayloadException e) {
+                        Outcome failure = new Outcome.Failed(ErrorCode.MODEL_ERROR,
+                                "endpoint " + endpoint.name() + " answered what inferbus cannot read: " + e.getMessage());
+                        chunk.forEach(i -> outcomes[i] = failure);
+                    }
+                    return null;
+                });
+    }
+
+    private CompletableFuture<Outcome> submit(ModelSpec model, ScoringRequest request) {
+        Decoded.Request decoded = request.request();
+        if (decoded == null) {
+            throw new IllegalArgumentException("an asynchronous endpoint needs the request's event to keep a PENDING row");
+        }
+        InferenceRequested detail = decoded.detail();
+        EndpointSpec endpoint = model.endpoint();
+        long now = clock.millis();
+        // the request without its input: what the completion needs to announce the result
+        String context = codec.toJson(new InferenceRequested(detail.requestId(), detail.model(), model.version(), null, null,
+                detail.partitionKey(), detail.attributes(), detail.traceparent()));
+        PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
+                endpoint.name(), context, decoded.eventId(),
+                decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
+        WireFormat format = WireFormat.of(endpoint.format());
+        String key = asyncInputKey(detail.requestId());
+        return store.putPending(pending, now).thenCompose(write -> {
+            if (write == ResultStore.Write.DUPLICATE) {
+                return CompletableFuture.<Outcome>completedFuture(new Outcome.Ended());
+            }
+            return s3.putObject(b -> b.bucket(bucket).key(key).contentType(format.contentType()),
+                            AsyncRequestBody.fromBytes(format.request(List.of(request.input().get("text").asText()))))
+                    .thenCompose(put -> sageMaker.invokeEndpointAsync(b -> {
+                        b.endpointName(endpoint.name()).inputLocation("s3://" + bucket + "/" + key)
+                                .contentType(format.contentType()).accept(format.contentType())
+                                .overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
+                        if (detail.requestId().length() <= MAX_INFERENCE_ID) {
+                            b.inferenceId(detail.requestId());
+                        }
+                    }).handle((invoked, error) -> error != null
+                            ? CompletableFuture.completedFuture(EndpointFailures.classify(error, endpoint.name()))
+                            : store.recordInvocation(detail.requestId(), invoked.inferenceId(), invoked.outputLocation())
+                                    .<Outcome>thenApply(v -> new Outcome.Submitted(invoked.inferenceId(), invoked.outputLocation())))
+                    .thenCompose(outcome -> outcome));
+        }).exceptionally(error -> new Outcome.Retry("storing the asynchronous request failed: " + error));
+    }
+}

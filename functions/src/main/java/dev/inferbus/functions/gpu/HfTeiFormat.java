@@ -1,0 +1,53 @@
+package dev.inferbus.functions.gpu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Hugging Face text-embeddings-inference ({@code /embed}): {@code {"inputs":[texts]}} → {@code [[floats]]}. */
+public final class HfTeiFormat implements WireFormat {
+
+    @Override
+    public String contentType() {
+        return "application/json";
+    }
+
+    @Override
+    public byte[] request(List<String> texts) {
+        ObjectNode body = JSON.createObjectNode();
+        texts.forEach(body.putArray("inputs")::add);
+        return WireFormat.write(body);
+    }
+
+    @Override
+    public List<float[]> response(byte[] body, int expected) throws MalformedPayloadException {
+        JsonNode root = WireFormat.parse(body, "the hf-tei response");
+        if (!root.isArray()) {
+            throw new MalformedPayloadException("the hf-tei response: expected an array of embeddings, got " + root.getNodeType());
+        }
+        List<float[]> rows = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            rows.add(WireFormat.vector(root.get(i), "the hf-tei response[" + i + "]"));
+        }
+        return WireFormat.rows(rows, expected, "the hf-tei response");
+    }
+
+    @Override
+    public List<String> readRequest(byte[] body) throws MalformedPayloadException {
+        JsonNode inputs = WireFormat.parse(body, "the hf-tei request").get("inputs");
+        // TEI also takes a single string
+        if (inputs != null && inputs.isTextual()) {
+            return List.of(inputs.asText());
+        }
+        return WireFormat.texts(inputs, "the hf-tei request's inputs");
+    }
+
+    @Override
+    public byte[] writeResponse(List<float[]> embeddings) {
+        ArrayNode rows = JSON.createArrayNode();
+        embeddings.forEach(e -> rows.add(WireFormat.array(e)));
+        return WireFormat.write(rows);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.inferbus.functions.results;
+
+import dev.inferbus.functions.publish.EventPublisher;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes final rows and announces them, the same way for every path that ends a request (a batch of the
+ * pipeline, an asynchronous endpoint's completion): rows in parallel and conditionally, the events of new rows
+ * published, and for a row already there, whatever event it still owes — under its publish lease, so that two
+ * deliveries never both publish.
+ */
+public final class ResultReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultReporter.class);
+
+    /** What became of one row. */
+    public enum Fate {
+        /** Written by this call (its event is out). */
+        WRITTEN,
+        /** Written before, by an earlier delivery; anything it owed the bus is out. */
+        DUPLICATE,
+        /** A transient failure: the record must come back. */
+        RETRY
+    }
+
+    private final ResultStore store;
+    private final EventPublisher publisher;
+    private final Clock clock;
+
+    public ResultReporter(ResultStore store, EventPublisher publisher, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** One fate per row, in order. */
+    public List<Fate> report(List<ResultRow> rows) {
+        Fate[] fates = new Fate[rows.size()];
+        long now = clock.millis();
+        Map<Integer, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            writes.put(i, store.put(rows.get(i), now));
+        }
+        CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        List<Integer> owed = new ArrayList<>();
+        List<EventPublisher.Entry> entries = new ArrayList<>();
+        List<CompletableFuture<Void>> duplicateChecks = new ArrayList<>();
+        for (var e : writes.entrySet()) {
+            int i = e.getKey();
+            ResultRow row = rows.get(i);
+            if (e.getValue().isCompletedExceptionally()) {
+                fates[i] = Fate.RETRY;
+            } else if (e.getValue().join() == ResultStore.Write.WRITTEN) {
+                fates[i] = Fate.WRITTEN;
+                owed.add(i);
+                entries.add(new EventPublisher.Entry(row.detailType(), row.eventDetail()));
+            } else {
+                fates[i] = Fate.DUPLICATE;
+                duplicateChecks.add(store.owed(row.key(), now).handle((owedEvent, error) -> {
+                    switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
+                        // a transient failure, or another delivery still publishing: this record comes back later
+                        case ResultStore.Owed.Busy busy -> fates[i] = Fate.RETRY;
+                        case ResultStore.Owed.Nothing nothing -> {
+                        }
+                        case ResultStore.Owed.Publish publish -> {
+                            synchronized (owed) {
+                                owed.add(i);
+                                entries.add(new EventPublisher.Entry(publish.event().detailType(), publish.event().eventDetail()));
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+        CompletableFuture.allOf(duplicateChecks.toArray(CompletableFuture[]::new)).join();
+        if (!entries.isEmpty()) {
+            publish(rows.stream().map(ResultRow::key).toList(), owed, entries, fates);
+        }
+        return Arrays.asList(fates);
+    }
+
+    /**
+     * For a row written before (a duplicate delivery of what ended it): publishes its event if it is still owed
+     * and no other delivery is publishing it.
+     */
+    public Fate settle(String key) {
+        ResultStore.Owed owed;
+        try {
+            owed = store.owed(key, clock.millis()).join();
+        } catch (RuntimeException e) {
+            return Fate.RETRY;
+        }
+        return switch (owed) {
+            case ResultStore.Owed.Nothing nothing -> Fate.DUPLICATE;
+            case ResultStore.Owed.Busy busy -> Fate.RETRY;
+            case ResultStore.Owed.Publish publish -> {
+                Fate[] fates = {Fate.DUPLICATE};
+                publish(List.of(key), List.of(0), List.of(new EventPublisher.Entry(publish.event().detailType(),
+                        publish.event().eventDetail())), fates);
+                yield fates[0];
+            }
+        };
+    }
+
+    private void publish(List<String> keys, List<Integer> owed, List<EventPublisher.Entry> entries, Fate[] fates) {
+        boolean[] accepted = publisher.publish(entries).join();
+        List<CompletableFuture<Void>> marks = new ArrayList<>();
+        for (int k = 0; k < owed.size(); k++) {
+            int i = owed.get(k);
+            String key = keys.get(i);
+            if (!accepted[k]) {
+                fates[i] = Fate.RETRY;
+                // without the lease released, the redelivery would wait out the lease before publishing
+                marks.add(store.releaseLease(key).exceptionally(error -> null));
+                continue;
+            }
+            marks.add(store.markPublished(key).exceptionally(error -> {
+                // the event is out; a redelivery would publish it once more, which consumers tolerate (at least once)
+                LOG.warn("could not mark {} published: {}", key, error.toString());
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).join();
+    }
+}
