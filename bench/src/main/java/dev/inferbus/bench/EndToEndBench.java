@@ -27,7 +27,7 @@ final class EndToEndBench {
         List<Result> results = new ArrayList<>();
         try (LocalCloud cloud = LocalCloud.start(CatalogLoader.loadClasspath(), LocalCloud.Settings.defaults().withRandomPorts());
              LocalFunctions functions = new LocalFunctions()) {
-            functions.attachCpuFunctions(cloud, "classpath:");
+            functions.attachFunctions(cloud, "classpath:");
             Map<String, AtomicInteger> published = new ConcurrentHashMap<>();
             cloud.observe("bench-results", "{\"source\":[\"inferbus\"]}", (event, json) ->
                     published.computeIfAbsent(event.path("detail").path("requestId").asText(), k -> new AtomicInteger()).incrementAndGet());

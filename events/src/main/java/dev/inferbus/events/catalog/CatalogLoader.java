@@ -154,8 +154,18 @@ public final class CatalogLoader {
         // request per invocation is what lets the completion find its result row.
         require(mode != EndpointSpec.Mode.ASYNC || requestBatch == 1,
                 where + "endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got " + requestBatch);
+        EndpointSpec.Container container = raw.container() == null ? EndpointSpec.Container.NONE
+                : new EndpointSpec.Container(raw.container().image(), raw.container().modelData(), raw.container().environment());
+        require(container.modelData() == null || container.modelData().startsWith("s3://"),
+                where + "endpoint.container.modelData must be an s3:// URI, got " + container.modelData());
+        boolean existing = Boolean.TRUE.equals(raw.existing());
+        require(existing || container.image() != null || format == EndpointSpec.Format.HF_TEI,
+                where + "endpoint.container.image is required to create a " + format.wireName()
+                        + " endpoint (or set existing: true to use one created elsewhere)");
+        require(raw.localArtifact() == null || raw.localArtifact().endsWith(".onnx"),
+                where + "endpoint.localArtifact must name an ONNX file, got " + raw.localArtifact());
         return new EndpointSpec(raw.name(), mode, format, concurrency, requestBatch,
-                raw.instanceType() == null ? "ml.g5.xlarge" : raw.instanceType(), Boolean.TRUE.equals(raw.existing()));
+                raw.instanceType() == null ? "ml.g5.xlarge" : raw.instanceType(), existing, container, raw.localArtifact());
     }
 
     private static InputLimits limits(RawLimits raw, String where) {
@@ -220,7 +230,10 @@ public final class CatalogLoader {
     }
 
     private record RawEndpoint(String name, String mode, String format, Integer maxConcurrency, Integer maxRequestBatch,
-                               String instanceType, Boolean existing) {
+                               String instanceType, Boolean existing, RawContainer container, String localArtifact) {
+    }
+
+    private record RawContainer(String image, String modelData, java.util.Map<String, String> environment) {
     }
 
     private record RawLimits(Integer maxInlineInputBytes, Integer maxInputBytes, Integer maxTextChars) {

@@ -7,9 +7,28 @@ package dev.inferbus.events.catalog;
  * @param maxRequestBatch most records in one endpoint call
  * @param instanceType the instance type the CDK app provisions
  * @param existing true when the endpoint is managed elsewhere and only referenced by name
+ * @param container what the CDK app deploys on the endpoint (unused for an existing endpoint)
+ * @param localArtifact the ONNX text model (under the model root) that the local endpoint serves in place of
+ *                      the container; null when the endpoint has no local stand-in
  */
 public record EndpointSpec(String name, Mode mode, Format format, int maxConcurrency, int maxRequestBatch,
-                           String instanceType, boolean existing) {
+                           String instanceType, boolean existing, Container container, String localArtifact) {
+
+    /**
+     * The SageMaker model behind the endpoint.
+     *
+     * @param image the container image URI; null for hf-tei, which defaults to the Hugging Face TEI image of the
+     *              stack's region
+     * @param modelData an {@code s3://} URI of a model.tar.gz, or null when the container fetches its own model
+     * @param environment the container's environment (e.g. {@code HF_MODEL_ID} for TEI)
+     */
+    public record Container(String image, String modelData, java.util.Map<String, String> environment) {
+        public Container {
+            environment = environment == null ? java.util.Map.of() : java.util.Map.copyOf(environment);
+        }
+
+        public static final Container NONE = new Container(null, null, null);
+    }
 
     /**
      * Endpoint calls one forwarder invocation keeps in flight. Lambda's SQS event source runs at least two

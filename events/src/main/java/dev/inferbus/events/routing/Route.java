@@ -36,6 +36,11 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
     }
 
     public static final String REJECT = "reject";
+    /**
+     * The function subscribed to the asynchronous endpoints' success and error topics: not a rule's target, so
+     * not a route, but named here with the routes' functions.
+     */
+    public static final String ASYNC_COMPLETION_FUNCTION = "gpu-complete";
     /** The JSON path of the partition key of a stream route's records. */
     public static final String PARTITION_KEY_PATH = "$.detail.partitionKey";
 
@@ -86,7 +91,19 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
      * or the direct function's asynchronous-invoke dead-letter queue.
      */
     public String deadLetterQueueName() {
-        return "inferbus-" + functionName() + "-dlq";
+        return deadLetterQueueNameOf(functionName());
+    }
+
+    /** A function's dead-letter queue. */
+    public static String deadLetterQueueNameOf(String function) {
+        return "inferbus-" + function + "-dlq";
+    }
+
+    /** The catalog's models served by asynchronous endpoints, whose completions the completion function ends. */
+    public static List<ModelSpec> asyncModels(ModelCatalog catalog) {
+        return catalog.models().stream()
+                .filter(m -> m.endpoint() != null && m.endpoint().mode() == dev.inferbus.events.catalog.EndpointSpec.Mode.ASYNC)
+                .toList();
     }
 
     /** The stream a STREAM route's rule puts to. */

@@ -11,7 +11,7 @@ class EndpointSpecTest {
     @ValueSource(ints = {2, 3, 4, 5, 7, 10, 99, 1000})
     void splitsTheEndpointsBudgetSoThatNoLoadExceedsIt(int maxConcurrency) {
         EndpointSpec spec = new EndpointSpec("e", EndpointSpec.Mode.REALTIME, EndpointSpec.Format.HF_TEI, maxConcurrency, 16,
-                "ml.g5.xlarge", false);
+                "ml.g5.xlarge", false, EndpointSpec.Container.NONE, null);
 
         assertThat(spec.eventSourceConcurrency()).isBetween(2, 1000);
         assertThat(spec.callsPerInvocation()).isPositive();

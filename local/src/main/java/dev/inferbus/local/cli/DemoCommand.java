@@ -29,7 +29,7 @@ final class DemoCommand {
              LocalFunctions functions = new LocalFunctions()) {
             out.printf("local cloud up in %d ms%n", (System.nanoTime() - start) / 1_000_000);
             long attach = System.nanoTime();
-            out.println("functions attached: " + functions.attachCpuFunctions(cloud, "classpath:")
+            out.println("functions attached: " + functions.attachFunctions(cloud, "classpath:")
                     + String.format(" (%d ms, models loaded)", (System.nanoTime() - attach) / 1_000_000));
             boolean ok = new Demo(cloud, out).run(SampleEvents.all(), Duration.ofSeconds(120));
             out.printf("demo %s in %.1f s%n", ok ? "passed" : "FAILED", (System.nanoTime() - start) / 1e9);

@@ -81,6 +81,8 @@ final class ScoreCommand {
                     err.println("error: " + failed.code() + " " + failed.message());
                     yield 2;
                 }
+                // retries and submissions are the gpu forwarder's; the cpu runtime scores or fails
+                default -> throw new IllegalStateException("unexpected outcome of the cpu runtime: " + outcome);
             };
         } catch (IOException e) {
             err.println("error: cannot load model '" + modelId + "': " + e.getMessage());

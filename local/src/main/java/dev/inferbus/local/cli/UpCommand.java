@@ -51,7 +51,7 @@ final class UpCommand {
             functions.close();
             stopped.countDown();
         }, "inferbus-up-shutdown"));
-        functions.attachCpuFunctions(cloud, catalogPath == null ? "classpath:" : catalogPath);
+        functions.attachFunctions(cloud, catalogPath == null ? "classpath:" : catalogPath);
         cloud.endpoints().byService().forEach((service, uri) -> out.println("endpoint." + service + "=" + uri));
         out.println("bus=" + catalog.bus());
         out.println("table=" + LocalCloud.TABLE);

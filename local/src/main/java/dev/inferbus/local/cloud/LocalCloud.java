@@ -3,10 +3,12 @@ package dev.inferbus.local.cloud;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
@@ -19,7 +21,13 @@ import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.lambda.AsyncInvoker;
 import dev.inferbus.local.lambda.FunctionSpec;
 import dev.inferbus.local.lambda.KinesisEventSource;
+import dev.inferbus.local.lambda.SnsDelivery;
 import dev.inferbus.local.lambda.SqsEventSource;
+import dev.inferbus.local.sagemaker.OnnxTextModels;
+import dev.inferbus.local.sagemaker.SageMakerServer;
+import dev.inferbus.functions.runtime.ArtifactSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +61,9 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Conventional ports of each service, used unless {@code randomPorts}. */
     public static final Map<String, Integer> DEFAULT_PORTS = Map.of(
-            "events", 4010, "dynamodb", 8000, "sqs", 9324, "s3", 9000, "kinesis", 4567);
+            "events", 4010, "dynamodb", 8000, "sqs", 9324, "s3", 9000, "kinesis", 4567, "sagemaker", 8080);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
 
     private final ModelCatalog catalog;
     private final Settings settings;
@@ -63,6 +73,10 @@ public final class LocalCloud implements AutoCloseable {
     private final Map<String, List<AutoCloseable>> functions = new LinkedHashMap<>();
     private EventRouter router;
     private AwsClients clients;
+    private SageMakerServer sageMaker;
+    /** The completion function's invoker: the local stand-in for its subscription to the async endpoints' topics. */
+    private final java.util.concurrent.atomic.AtomicReference<AsyncInvoker<?>> completionTarget =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /**
      * @param visibilityTimeoutSeconds how long a received message stays hidden; failures reappear after it
@@ -134,6 +148,33 @@ public final class LocalCloud implements AutoCloseable {
         }
         clients = new AwsClients(endpoints());
         started.add(clients);
+        startSageMaker();
+    }
+
+    /** The gpu models' endpoints, each served by its local artifact, when the catalog has any. */
+    private void startSageMaker() throws IOException {
+        List<ModelSpec> gpu = catalog.models().stream().filter(m -> m.tier() == Tier.GPU).toList();
+        if (gpu.isEmpty()) {
+            return;
+        }
+        OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
+        started.add(models);
+        sageMaker = SageMakerServer.start(port("sagemaker"), gpu, models::modelFor, clients.s3(), BUCKET, this::notifyCompletion,
+                AwsClients.REGION);
+        register(sageMaker);
+    }
+
+    /** What SNS does with an async endpoint's notification: invoke the subscribed completion function. */
+    private void notifyCompletion(String endpoint, boolean success, String message) {
+        String topic = "arn:aws:sns:" + AwsClients.REGION + ":" + AwsClients.ACCOUNT + ":" + endpoint + (success ? "-success" : "-error");
+        AsyncInvoker<?> target = completionTarget.get();
+        if (target == null) {
+            // SNS drops a notification nobody subscribes to
+            LOG.warn("no completion function attached; the notification for {} is dropped", endpoint);
+            return;
+        }
+        var event = SnsDelivery.event(json, topic, message);
+        target.deliver(event, event.toString());
     }
 
     private void register(Emulator emulator) {
@@ -171,6 +212,9 @@ public final class LocalCloud implements AutoCloseable {
                 .keySchema(KeySchemaElement.builder().attributeName("requestId").keyType(KeyType.HASH).build()));
         dynamo.updateTimeToLive(b -> b.tableName(TABLE).timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
         clients.s3().createBucket(b -> b.bucket(BUCKET));
+        if (!Route.asyncModels(catalog).isEmpty()) {
+            createQueue(clients, settings, Route.deadLetterQueueNameOf(Route.ASYNC_COMPLETION_FUNCTION), Map.of());
+        }
         for (Route route : catalog.routes()) {
             String dlqUrl = createQueue(clients, settings, route.deadLetterQueueName(), Map.of());
             switch (route.target()) {
@@ -223,8 +267,17 @@ public final class LocalCloud implements AutoCloseable {
      * asynchronous target, a batch handler as the poller of its queue or stream. A handler attached before to
      * the same function is detached first, as a deployment replaces a function's code.
      */
+    @SuppressWarnings("unchecked")
     public synchronized void attach(String functionName, RequestHandler<?, ?> handler) {
         detach(functionName);
+        if (functionName.equals(Route.ASYNC_COMPLETION_FUNCTION)) {
+            String dlqUrl = queueUrl(Route.deadLetterQueueNameOf(functionName));
+            AsyncInvoker<SNSEvent> invoker = new AsyncInvoker<>(new FunctionSpec(functionName, 60, 512),
+                    (RequestHandler<SNSEvent, ?>) handler, SnsDelivery::decode, clients.sqs(), dlqUrl, settings.asyncRetryDelay(), 4);
+            completionTarget.set(invoker);
+            functions.put(functionName, List.of(invoker));
+            return;
+        }
         functions.put(functionName, startEventSources(clients, catalog, settings, json, functionName, handler,
                 (route, invoker) -> router.target(route.name(), invoker)));
     }
@@ -236,7 +289,7 @@ public final class LocalCloud implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public static List<AutoCloseable> startEventSources(AwsClients clients, ModelCatalog catalog, Settings settings,
                                                         ObjectMapper json, String functionName, RequestHandler<?, ?> handler,
-                                                        java.util.function.BiConsumer<Route, AsyncInvoker> directTarget) {
+                                                        java.util.function.BiConsumer<Route, AsyncInvoker<?>> directTarget) {
         List<Route> served = catalog.routes().stream().filter(r -> r.functionName().equals(functionName)).toList();
         if (served.isEmpty()) {
             throw new IllegalArgumentException("no route is served by function " + functionName + " (functions: "
@@ -248,14 +301,15 @@ public final class LocalCloud implements AutoCloseable {
             String dlqUrl = clients.sqs().getQueueUrl(b -> b.queueName(route.deadLetterQueueName())).queueUrl();
             switch (route.target()) {
                 case FUNCTION -> {
-                    AsyncInvoker invoker = new AsyncInvoker(function, (RequestHandler<Map<String, Object>, ?>) handler, json,
-                            clients.sqs(), dlqUrl, settings.asyncRetryDelay(), 4);
+                    AsyncInvoker<Map<String, Object>> invoker = new AsyncInvoker<>(function, (RequestHandler<Map<String, Object>, ?>) handler,
+                            AsyncInvoker.asMap(json), clients.sqs(), dlqUrl, settings.asyncRetryDelay(), 4);
                     sources.add(invoker);
                     directTarget.accept(route, invoker);
                 }
                 case QUEUE -> {
                     String url = clients.sqs().getQueueUrl(b -> b.queueName(route.queueName())).queueUrl();
-                    int concurrency = route.tier() == Tier.GPU ? route.models().get(0).endpoint().maxConcurrency() : 1;
+                    // a gpu route's event source concurrency is its share of the endpoint's budget, as in AWS
+                    int concurrency = route.tier() == Tier.GPU ? route.models().get(0).endpoint().eventSourceConcurrency() : 1;
                     sources.add(new SqsEventSource(function, (RequestHandler<SQSEvent, SQSBatchResponse>) handler, clients.sqs(),
                             url, SqsEventSource.arnOf(clients.sqs(), url), route.batchSize(),
                             Duration.ofSeconds(route.batchWindowSeconds()), concurrency));
@@ -271,6 +325,9 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Stops the event sources of a function; events for its direct routes then fail delivery until re-attached. */
     public synchronized void detach(String functionName) {
+        if (functionName.equals(Route.ASYNC_COMPLETION_FUNCTION)) {
+            completionTarget.set(null);
+        }
         catalog.routes().stream()
                 .filter(r -> r.functionName().equals(functionName) && r.target() == Route.Target.FUNCTION)
                 .forEach(r -> router.untarget(r.name()));
@@ -298,7 +355,7 @@ public final class LocalCloud implements AutoCloseable {
 
     public Endpoints endpoints() {
         Map<String, java.net.URI> byService = new LinkedHashMap<>();
-        for (String service : List.of("events", "dynamodb", "sqs", "s3", "kinesis")) {
+        for (String service : List.of("events", "dynamodb", "sqs", "s3", "kinesis", "sagemaker")) {
             Emulator emulator = emulators.get(service);
             if (emulator != null) {
                 byService.put(service, emulator.endpoint());
@@ -309,6 +366,11 @@ public final class LocalCloud implements AutoCloseable {
 
     public AwsClients clients() {
         return clients;
+    }
+
+    /** The local SageMaker endpoints, when the catalog has gpu models: their statistics and fault switches. */
+    public Optional<SageMakerServer> sageMaker() {
+        return Optional.ofNullable(sageMaker);
     }
 
     public ModelCatalog catalog() {

@@ -9,35 +9,44 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * A rule's Lambda target: an asynchronous invoke. As on AWS, a failed invocation is retried twice with a delay,
- * then the event goes to the function's dead-letter queue with the error as message attributes.
+ * An asynchronous Lambda invoke (a rule's Lambda target, an SNS subscription). As on AWS, a failed invocation is
+ * retried twice with a delay, then the event goes to the function's dead-letter queue with the error as message
+ * attributes.
+ *
+ * @param <I> the handler's input type, made from the event JSON by {@code decode}
  */
-public final class AsyncInvoker implements RouteTarget, AutoCloseable {
+public final class AsyncInvoker<I> implements RouteTarget, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncInvoker.class);
     private static final int RETRIES = 2;
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** The input of a handler that takes the event as a map, as Lambda's Java runtime gives it. */
+    public static Function<JsonNode, Map<String, Object>> asMap(ObjectMapper json) {
+        return event -> json.convertValue(event, MAP);
+    }
+
     private final FunctionSpec function;
-    private final RequestHandler<Map<String, Object>, ?> handler;
-    private final ObjectMapper json;
+    private final RequestHandler<I, ?> handler;
+    private final Function<JsonNode, I> decode;
     private final SqsClient sqs;
     private final String deadLetterQueueUrl;
     private final Duration retryDelay;
     private final ExecutorService executor;
 
-    public AsyncInvoker(FunctionSpec function, RequestHandler<Map<String, Object>, ?> handler, ObjectMapper json, SqsClient sqs,
+    public AsyncInvoker(FunctionSpec function, RequestHandler<I, ?> handler, Function<JsonNode, I> decode, SqsClient sqs,
                         String deadLetterQueueUrl, Duration retryDelay, int concurrency) {
         this.function = function;
         this.handler = handler;
-        this.json = json;
+        this.decode = decode;
         this.sqs = sqs;
         this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.retryDelay = retryDelay;
@@ -57,7 +66,7 @@ public final class AsyncInvoker implements RouteTarget, AutoCloseable {
                 if (attempt > 0) {
                     Thread.sleep(retryDelay.multipliedBy(attempt).toMillis());
                 }
-                handler.handleRequest(json.convertValue(event, MAP), function.newContext());
+                handler.handleRequest(decode.apply(event), function.newContext());
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

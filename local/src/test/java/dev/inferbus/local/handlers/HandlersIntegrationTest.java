@@ -65,7 +65,7 @@ class HandlersIntegrationTest {
     @BeforeAll
     void attachTheRealHandlers(CloudBackend backend) {
         cloud = ((dev.inferbus.local.cloud.EmbeddedBackend) backend).cloud();
-        functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+        functions.attachFunctions(cloud, "../samples/catalog.yaml");
         cloud.observe("test-results", "{\"source\":[\"inferbus\"]}", (event, json) -> published.add(event));
     }
 
@@ -214,7 +214,7 @@ class HandlersIntegrationTest {
             assertThat(crashes.get()).isGreaterThanOrEqualTo(2);
             assertThat(eventsFor("crash-")).hasSize(6);
         } finally {
-            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            functions.attachFunctions(cloud, "../samples/catalog.yaml");
         }
     }
 
@@ -347,7 +347,7 @@ class HandlersIntegrationTest {
         try {
             test.run();
         } finally {
-            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            functions.attachFunctions(cloud, "../samples/catalog.yaml");
             faulty.close();
         }
     }

@@ -32,7 +32,7 @@ class LogsCarryNoPayloadsTest {
     void noInputOrOutputReachesTheLogs(CloudBackend backend) throws Exception {
         LocalCloud cloud = ((EmbeddedBackend) backend).cloud();
         try (LocalFunctions functions = new LocalFunctions()) {
-            functions.attachCpuFunctions(cloud, "../samples/catalog.yaml");
+            functions.attachFunctions(cloud, "../samples/catalog.yaml");
             ObjectNode text = JSON.createObjectNode().put("requestId", "logscan-1").put("model", "sentence-embedder");
             text.putObject("input").put("text", SECRET_TEXT);
             ObjectNode badText = JSON.createObjectNode().put("requestId", "logscan-2").put("model", "sentence-embedder");

@@ -1,0 +1,356 @@
+package dev.inferbus.local.sagemaker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.inferbus.events.catalog.EndpointSpec;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.functions.gpu.MalformedPayloadException;
+import dev.inferbus.functions.gpu.WireFormat;
+import dev.inferbus.local.emulators.Emulator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A SageMaker stand-in on loopback, serving the catalog's gpu endpoints with a local text model. It speaks both
+ * faces of SageMaker:
+ * <ul>
+ *   <li>the runtime API that the SDK calls — {@code POST /endpoints/{name}/invocations} and
+ *       {@code /endpoints/{name}/async-invocations} (input read from S3, output written to
+ *       {@code s3://<bucket>/async-out/}, then the success or error notification that SageMaker publishes to
+ *       SNS handed to a {@link Notifier}) — with SageMaker's error types;</li>
+ *   <li>the container contract ({@code GET /ping}, {@code POST /invocations}), so the same server runs as a
+ *       bring-your-own-container image (see {@code samples/Dockerfile}).</li>
+ * </ul>
+ * Each endpoint speaks its catalog wire format, and {@link #faults} makes it slow, throttle, fail or answer
+ * garbage for tests.
+ */
+public final class SageMakerServer implements Emulator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SageMakerServer.class);
+    /** The prefix of asynchronous outputs in the output bucket. */
+    public static final String ASYNC_OUTPUT_PREFIX = "async-out/";
+
+    /** Receives what SageMaker would publish to an async endpoint's success or error topic. */
+    public interface Notifier {
+        void notify(String endpoint, boolean success, String message);
+    }
+
+    /** Embeds texts in one call; one vector per text, in order. */
+    public interface TextModel {
+        List<float[]> embed(List<String> texts) throws Exception;
+    }
+
+    private final class Served {
+        final EndpointSpec spec;
+        final WireFormat format;
+        final TextModel model;
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+        final AtomicLong calls = new AtomicLong();
+        final AtomicLong inputs = new AtomicLong();
+        final AtomicLong throttled = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+
+        Served(EndpointSpec spec, TextModel model) {
+            this.spec = spec;
+            this.format = WireFormat.of(spec.format());
+            this.model = model;
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService requests;
+    private final ExecutorService asyncWork;
+    private final Map<String, Served> endpoints = new LinkedHashMap<>();
+    private final S3Client s3;
+    private final String outputBucket;
+    private final Notifier notifier;
+    private final String region;
+    private final ObjectMapper json = new ObjectMapper();
+    private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.NONE);
+    private final SplittableRandom random = new SplittableRandom(42);
+
+    private SageMakerServer(HttpServer server, S3Client s3, String outputBucket, Notifier notifier, String region) {
+        this.server = server;
+        this.s3 = s3;
+        this.outputBucket = outputBucket;
+        this.notifier = notifier;
+        this.region = region;
+        this.requests = Executors.newFixedThreadPool(32, Thread.ofPlatform().name("sagemaker-", 0).daemon().factory());
+        this.asyncWork = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("sagemaker-async-", 0).daemon().factory());
+    }
+
+    /**
+     * @param models the gpu models to serve, each on its endpoint with the model {@code modelFor} gives it
+     * @param s3 where asynchronous inputs are read and outputs written; null when only real-time is served
+     */
+    public static SageMakerServer start(int port, List<ModelSpec> models, Function<ModelSpec, TextModel> modelFor, S3Client s3,
+                                        String outputBucket, Notifier notifier, String region) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+        SageMakerServer sageMaker = new SageMakerServer(http, s3, outputBucket, notifier, region);
+        for (ModelSpec model : models) {
+            sageMaker.endpoints.put(model.endpoint().name(), sageMaker.new Served(model.endpoint(), modelFor.apply(model)));
+        }
+        http.createContext("/", sageMaker::handle);
+        http.setExecutor(sageMaker.requests);
+        http.start();
+        return sageMaker;
+    }
+
+    public void faults(Faults faults) {
+        this.faults.set(faults);
+    }
+
+    public Optional<EndpointStats> stats(String endpoint) {
+        Served s = endpoints.get(endpoint);
+        return s == null ? Optional.empty()
+                : Optional.of(new EndpointStats(s.calls.get(), s.inputs.get(), s.maxInFlight.get(), s.throttled.get(), s.failed.get()));
+    }
+
+    /** Forgets what the endpoints saw so far, for a test that counts from zero. */
+    public void resetStats() {
+        for (Served s : endpoints.values()) {
+            s.calls.set(0);
+            s.inputs.set(0);
+            s.maxInFlight.set(0);
+            s.throttled.set(0);
+            s.failed.set(0);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if (path.equals("/ping") && method.equals("GET")) {
+                reply(exchange, 200, "application/json", "{\"status\":\"healthy\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+                return;
+            }
+            if (path.equals("/invocations") && method.equals("POST") && !endpoints.isEmpty()) {
+                // the container contract: this process is one model's container
+                invoke(exchange, endpoints.values().iterator().next());
+                return;
+            }
+            String[] parts = path.split("/");
+            if (parts.length == 4 && parts[1].equals("endpoints") && method.equals("POST")) {
+                Served served = endpoints.get(parts[2]);
+                if (served == null) {
+                    error(exchange, 400, "ValidationError", "Endpoint " + parts[2] + " of account 000000000000 not found.");
+                } else if (parts[3].equals("invocations")) {
+                    invoke(exchange, served);
+                } else if (parts[3].equals("async-invocations")) {
+                    invokeAsync(exchange, served);
+                } else {
+                    error(exchange, 404, "UnknownOperationException", "unknown operation " + parts[3]);
+                }
+                return;
+            }
+            error(exchange, 404, "UnknownOperationException", method + " " + path + " is not a SageMaker runtime operation");
+        }
+    }
+
+    private void invoke(HttpExchange exchange, Served served) throws IOException {
+        enter(served);
+        try {
+            if (injectFault(exchange, served)) {
+                return;
+            }
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            List<String> texts;
+            try {
+                texts = served.format.readRequest(body);
+            } catch (MalformedPayloadException e) {
+                modelError(exchange, 400, e.getMessage());
+                return;
+            }
+            served.inputs.addAndGet(texts.size());
+            byte[] output;
+            try {
+                output = malformedNow() ? "{\"embeddings\": [".getBytes(StandardCharsets.UTF_8)
+                        : served.format.writeResponse(served.model.embed(texts));
+            } catch (MalformedPayloadException e) {
+                modelError(exchange, 400, e.getMessage());
+                return;
+            } catch (Exception e) {
+                modelError(exchange, 500, "inference failed: " + e.getClass().getSimpleName());
+                return;
+            }
+            reply(exchange, 200, served.format.contentType(), output, Map.of("x-Amzn-Invoked-Production-Variant", "AllTraffic"));
+        } finally {
+            served.inFlight.decrementAndGet();
+        }
+    }
+
+    private void invokeAsync(HttpExchange exchange, Served served) throws IOException {
+        if (served.spec.mode() != EndpointSpec.Mode.ASYNC) {
+            error(exchange, 400, "ValidationError", "Endpoint " + served.spec.name() + " is not configured for asynchronous inference.");
+            return;
+        }
+        served.calls.incrementAndGet();
+        if (injectFault(exchange, served)) {
+            return;
+        }
+        String input = exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-InputLocation");
+        if (input == null || !input.startsWith("s3://")) {
+            error(exchange, 400, "ValidationError", "InputLocation must be an s3:// URI, got " + input);
+            return;
+        }
+        String id = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amzn-SageMaker-Inference-Id"))
+                .orElse(UUID.randomUUID().toString());
+        String output = "s3://" + outputBucket + "/" + ASYNC_OUTPUT_PREFIX + served.spec.name() + "/" + UUID.randomUUID() + ".out";
+        String failure = "s3://" + outputBucket + "/async-failures/" + served.spec.name() + "/" + UUID.randomUUID() + "-error.out";
+        Instant received = Instant.now();
+        boolean malformed = malformedNow();
+        asyncWork.execute(() -> runAsync(served, id, input, output, failure, received, malformed));
+        reply(exchange, 202, "application/json", json.createObjectNode().put("InferenceId", id).toString().getBytes(StandardCharsets.UTF_8),
+                Map.of("X-Amzn-SageMaker-OutputLocation", output, "X-Amzn-SageMaker-FailureLocation", failure));
+    }
+
+    private void runAsync(Served served, String id, String input, String output, String failure, Instant received, boolean malformed) {
+        enter(served);
+        ObjectNode message = json.createObjectNode().put("awsRegion", region).put("receivedTime", received.toString())
+                .put("inferenceId", id).put("eventVersion", "1.0").put("eventSource", "aws:sagemaker").put("eventName", "InferenceResult");
+        message.putObject("requestParameters").put("contentType", served.format.contentType())
+                .put("endpointName", served.spec.name()).put("inputLocation", input);
+        boolean success;
+        try {
+            URI in = URI.create(input);
+            byte[] body = s3.getObjectAsBytes(b -> b.bucket(in.getHost()).key(in.getPath().substring(1))).asByteArray();
+            List<String> texts = served.format.readRequest(body);
+            served.inputs.addAndGet(texts.size());
+            byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8) : served.format.writeResponse(served.model.embed(texts));
+            put(output, result);
+            message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
+            success = true;
+        } catch (Exception e) {
+            String reason = (e instanceof MalformedPayloadException ? "ClientError: " : "ServerError: ") + e.getMessage();
+            put(failure, reason.getBytes(StandardCharsets.UTF_8));
+            message.put("failureReason", reason);
+            message.putObject("responseParameters").put("contentType", "text/plain").put("failureLocation", failure);
+            success = false;
+        } finally {
+            served.inFlight.decrementAndGet();
+        }
+        message.put("invocationStatus", success ? "Completed" : "Failed").put("eventTime", Instant.now().toString());
+        try {
+            notifier.notify(served.spec.name(), success, message.toString());
+        } catch (RuntimeException e) {
+            LOG.warn("notification of {} could not be delivered: {}", id, e.toString());
+        }
+    }
+
+    private void put(String location, byte[] bytes) {
+        URI uri = URI.create(location);
+        s3.putObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), RequestBody.fromBytes(bytes));
+    }
+
+    private void enter(Served served) {
+        if (served.spec.mode() == EndpointSpec.Mode.REALTIME) {
+            served.calls.incrementAndGet();
+        }
+        int now = served.inFlight.incrementAndGet();
+        served.maxInFlight.accumulateAndGet(now, Math::max);
+    }
+
+    /** Waits the injected latency, then answers a throttle or a 5xx when the dice say so; true when it answered. */
+    private boolean injectFault(HttpExchange exchange, Served served) throws IOException {
+        Faults f = faults.get();
+        if (f.latencyMillis() > 0) {
+            try {
+                Thread.sleep(f.latencyMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        double dice;
+        synchronized (random) {
+            dice = random.nextDouble();
+        }
+        if (dice < f.throttleRate()) {
+            served.throttled.incrementAndGet();
+            error(exchange, 400, "ThrottlingException", "Rate exceeded");
+            return true;
+        }
+        if (dice < f.throttleRate() + f.errorRate()) {
+            served.failed.incrementAndGet();
+            error(exchange, 503, "ServiceUnavailable", "The service is unavailable. Please try again later.");
+            return true;
+        }
+        return false;
+    }
+
+    private boolean malformedNow() {
+        Faults f = faults.get();
+        if (f.malformedRate() == 0) {
+            return false;
+        }
+        synchronized (random) {
+            return random.nextDouble() < f.malformedRate();
+        }
+    }
+
+    /** SageMaker's answer when the container itself answered an error. */
+    private void modelError(HttpExchange exchange, int originalStatus, String originalMessage) throws IOException {
+        ObjectNode body = json.createObjectNode().put("ErrorCode", originalStatus < 500 ? "CLIENT_ERROR_FROM_MODEL" : "SERVER_ERROR_FROM_MODEL")
+                .put("OriginalStatusCode", originalStatus).put("OriginalMessage", originalMessage)
+                .put("message", "Received " + (originalStatus < 500 ? "client" : "server") + " error (" + originalStatus
+                        + ") from primary with message \"" + originalMessage + "\".");
+        reply(exchange, 424, "application/json", body.toString().getBytes(StandardCharsets.UTF_8), Map.of("x-amzn-ErrorType", "ModelError"));
+    }
+
+    private void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+        reply(exchange, status, "application/json", json.createObjectNode().put("message", message).toString()
+                .getBytes(StandardCharsets.UTF_8), Map.of("x-amzn-ErrorType", type));
+    }
+
+    private static void reply(HttpExchange exchange, int status, String contentType, byte[] body, Map<String, String> headers)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        headers.forEach(exchange.getResponseHeaders()::set);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public String service() {
+        return "sagemaker";
+    }
+
+    @Override
+    public URI endpoint() {
+        return Emulator.loopback(server.getAddress().getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        requests.shutdownNow();
+        asyncWork.shutdownNow();
+    }
+}
