@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.inferbus.local.handlers.CloudProbe.await;
+import static dev.inferbus.local.handlers.CloudProbe.detail;
+import static dev.inferbus.local.handlers.CloudProbe.entry;
+import static dev.inferbus.local.handlers.CloudProbe.sleep;
+
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.handler.FunctionRuntime;
@@ -55,7 +60,7 @@ class HandlersIntegrationTest {
 
     private LocalCloud cloud;
     private final LocalFunctions functions = new LocalFunctions();
-    private final List<JsonNode> published = new CopyOnWriteArrayList<>();
+    private CloudProbe probe;
     private final Set<String> flaky = ConcurrentHashMap.newKeySet();
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private final Set<String> unpublishable = ConcurrentHashMap.newKeySet();
@@ -66,7 +71,7 @@ class HandlersIntegrationTest {
     void attachTheRealHandlers(CloudBackend backend) {
         cloud = ((dev.inferbus.local.cloud.EmbeddedBackend) backend).cloud();
         functions.attachFunctions(cloud, "../samples/catalog.yaml");
-        cloud.observe("test-results", "{\"source\":[\"inferbus\"]}", (event, json) -> published.add(event));
+        probe = new CloudProbe(cloud, "test-results");
     }
 
     @AfterAll
@@ -79,16 +84,16 @@ class HandlersIntegrationTest {
         List<SampleEvents.Sample> samples = SampleEvents.valid().stream()
                 .filter(s -> List.of("fraud-scorer", "sentence-embedder", "sensor-anomaly").contains(s.model())).toList();
         for (SampleEvents.Sample s : samples) {
-            put(s.event().path("detail"));
+            probe.put(s.event().path("detail"));
         }
 
         for (SampleEvents.Sample s : samples) {
-            Map<String, AttributeValue> row = awaitRow(s.requestId());
+            Map<String, AttributeValue> row = probe.awaitRow(s.requestId());
             assertThat(row.get("status").s()).as(s.name()).isEqualTo("COMPLETED");
             assertThat(row.get("expiresAt").n()).isNotBlank();
         }
-        await(() -> samples.stream().allMatch(s -> eventsFor(s.requestId()).size() == 1));
-        JsonNode completed = eventsFor("txn-0001").get(0);
+        await(() -> samples.stream().allMatch(s -> probe.eventsFor(s.requestId()).size() == 1));
+        JsonNode completed = probe.eventsFor("txn-0001").get(0);
         assertThat(completed.path("detail-type").asText()).isEqualTo("InferenceCompleted");
         assertThat(completed.path("detail").path("attributes").path("merchant").asText()).isEqualTo("grocer-17");
         assertThat(completed.path("detail").path("traceparent").asText()).startsWith("00-4bf92f35");
@@ -107,27 +112,27 @@ class HandlersIntegrationTest {
         cloud.clients().events().putEvents(b -> b.entries(entries));
 
         for (int i = 0; i < 5; i++) {
-            assertThat(awaitRow("mix-good-" + i).get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("mix-good-" + i).get("status").s()).isEqualTo("COMPLETED");
         }
-        assertThat(awaitRow("mix-bad-0").get("errorMessage").s()).startsWith("/detail/input/text: expected a string");
-        assertThat(awaitRow("mix-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
-        assertThat(awaitRow("mix-bad-2").get("errorMessage").s()).startsWith("/detail/input/text: required");
-        await(() -> eventsFor("mix-").size() == 8);
+        assertThat(probe.awaitRow("mix-bad-0").get("errorMessage").s()).startsWith("/detail/input/text: expected a string");
+        assertThat(probe.awaitRow("mix-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
+        assertThat(probe.awaitRow("mix-bad-2").get("errorMessage").s()).startsWith("/detail/input/text: required");
+        await(() -> probe.eventsFor("mix-").size() == 8);
         sleep(Duration.ofSeconds(4)); // longer than the visibility timeout: a redelivery would show now
-        assertThat(eventsFor("mix-")).hasSize(8);
-        assertThat(queueDepth("inferbus-cpu-batch-dlq")).isZero();
+        assertThat(probe.eventsFor("mix-")).hasSize(8);
+        assertThat(probe.queueDepth("inferbus-cpu-batch-dlq")).isZero();
     }
 
     @Test
     void theSameRequestDeliveredTwiceMakesOneRowAndOneEvent() {
         ObjectNode detail = detail("dup-1", "fraud-scorer", (ObjectNode) sampleInput("fraud-scorer-legit-grocery"));
-        put(detail);
-        put(detail);
+        probe.put(detail);
+        probe.put(detail);
 
-        awaitRow("dup-1");
-        await(() -> eventsFor("dup-1").size() >= 1);
+        probe.awaitRow("dup-1");
+        await(() -> probe.eventsFor("dup-1").size() >= 1);
         sleep(Duration.ofSeconds(2));
-        assertThat(eventsFor("dup-1")).hasSize(1);
+        assertThat(probe.eventsFor("dup-1")).hasSize(1);
     }
 
     @Test
@@ -141,12 +146,12 @@ class HandlersIntegrationTest {
             cloud.clients().events().putEvents(b -> b.entries(entries));
 
             for (int i = 0; i < 4; i++) {
-                assertThat(awaitRow("flaky-" + i).get("status").s()).isEqualTo("COMPLETED");
+                assertThat(probe.awaitRow("flaky-" + i).get("status").s()).isEqualTo("COMPLETED");
             }
-            await(() -> eventsFor("flaky-").size() == 4);
+            await(() -> probe.eventsFor("flaky-").size() == 4);
             sleep(Duration.ofSeconds(1));
             assertThat(injectedFailures.get()).isEqualTo(2);
-            assertThat(eventsFor("flaky-")).hasSize(4);
+            assertThat(probe.eventsFor("flaky-")).hasSize(4);
         });
     }
 
@@ -154,14 +159,14 @@ class HandlersIntegrationTest {
     void aFailedPublishIsRetriedAndItsEventGoesOutExactlyOnce() {
         withFaultyBatchFunction(new FailFirstPublish(), () -> {
             unpublishable.add("pubfail-1");
-            put(detail("pubfail-1", "sentence-embedder", JSON.createObjectNode().put("text", "publish me once")));
-            put(detail("pubfail-2", "sentence-embedder", JSON.createObjectNode().put("text", "and me")));
+            probe.put(detail("pubfail-1", "sentence-embedder", JSON.createObjectNode().put("text", "publish me once")));
+            probe.put(detail("pubfail-2", "sentence-embedder", JSON.createObjectNode().put("text", "and me")));
 
-            await(() -> eventsFor("pubfail-").size() == 2);
-            assertThat(awaitRow("pubfail-1").get("status").s()).isEqualTo("COMPLETED");
-            await(() -> Boolean.TRUE.equals(awaitRow("pubfail-1").get("published").bool()));
+            await(() -> probe.eventsFor("pubfail-").size() == 2);
+            assertThat(probe.awaitRow("pubfail-1").get("status").s()).isEqualTo("COMPLETED");
+            await(() -> Boolean.TRUE.equals(probe.awaitRow("pubfail-1").get("published").bool()));
             sleep(Duration.ofSeconds(4)); // past the visibility timeout: a second publication would show now
-            assertThat(eventsFor("pubfail-1")).hasSize(1);
+            assertThat(probe.eventsFor("pubfail-1")).hasSize(1);
             assertThat(publishFailures.get()).isGreaterThanOrEqualTo(1);
         });
     }
@@ -172,12 +177,12 @@ class HandlersIntegrationTest {
             cloud.clients().s3().putObject(b -> b.bucket(LocalCloud.BUCKET).key("in/s3down-1.json"),
                     RequestBody.fromString("{\"text\":\"fetched after the outage\"}"));
             s3Outage.set(2); // two failed invocations, below the queue's maxReceiveCount of 3
-            put(refDetail("s3down-1", "s3://" + LocalCloud.BUCKET + "/in/s3down-1.json"));
-            put(detail("s3down-2", "sentence-embedder", JSON.createObjectNode().put("text", "needs no S3")));
+            probe.put(refDetail("s3down-1", "s3://" + LocalCloud.BUCKET + "/in/s3down-1.json"));
+            probe.put(detail("s3down-2", "sentence-embedder", JSON.createObjectNode().put("text", "needs no S3")));
 
-            assertThat(awaitRow("s3down-2").get("status").s()).isEqualTo("COMPLETED");
-            assertThat(awaitRow("s3down-1").get("status").s()).isEqualTo("COMPLETED");
-            await(() -> eventsFor("s3down-").size() == 2);
+            assertThat(probe.awaitRow("s3down-2").get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("s3down-1").get("status").s()).isEqualTo("COMPLETED");
+            await(() -> probe.eventsFor("s3down-").size() == 2);
             assertThat(s3Outage.get()).isLessThanOrEqualTo(0);
         });
     }
@@ -207,12 +212,12 @@ class HandlersIntegrationTest {
             cloud.clients().events().putEvents(b -> b.entries(entries));
 
             for (int i = 0; i < 6; i++) {
-                assertThat(awaitRow("crash-" + i).get("status").s()).isEqualTo("COMPLETED");
+                assertThat(probe.awaitRow("crash-" + i).get("status").s()).isEqualTo("COMPLETED");
             }
-            await(() -> eventsFor("crash-").size() >= 6);
+            await(() -> probe.eventsFor("crash-").size() >= 6);
             sleep(Duration.ofSeconds(4));
             assertThat(crashes.get()).isGreaterThanOrEqualTo(2);
-            assertThat(eventsFor("crash-")).hasSize(6);
+            assertThat(probe.eventsFor("crash-")).hasSize(6);
         } finally {
             functions.attachFunctions(cloud, "../samples/catalog.yaml");
         }
@@ -236,7 +241,7 @@ class HandlersIntegrationTest {
         for (String device : List.of("order-a", "order-b", "order-c")) {
             List<Long> completed = new ArrayList<>();
             for (int seq = 0; seq < 10; seq++) {
-                completed.add(Long.parseLong(awaitRow(device + "-" + seq).get("completedAt").n()));
+                completed.add(Long.parseLong(probe.awaitRow(device + "-" + seq).get("completedAt").n()));
             }
             assertThat(completed).as(device).isSorted();
         }
@@ -246,14 +251,14 @@ class HandlersIntegrationTest {
     void claimChecksComeFromTheConfiguredBucketOnly() {
         cloud.clients().s3().putObject(b -> b.bucket(LocalCloud.BUCKET).key("in/cc-1.json"),
                 RequestBody.fromString("{\"text\":\"a claim-checked sentence\"}"));
-        put(refDetail("cc-1", "s3://" + LocalCloud.BUCKET + "/in/cc-1.json"));
-        put(refDetail("cc-2", "s3://someone-elses-bucket/in/cc-1.json"));
-        put(refDetail("cc-3", "s3://" + LocalCloud.BUCKET + "/in/missing.json"));
+        probe.put(refDetail("cc-1", "s3://" + LocalCloud.BUCKET + "/in/cc-1.json"));
+        probe.put(refDetail("cc-2", "s3://someone-elses-bucket/in/cc-1.json"));
+        probe.put(refDetail("cc-3", "s3://" + LocalCloud.BUCKET + "/in/missing.json"));
 
-        assertThat(awaitRow("cc-1").get("status").s()).isEqualTo("COMPLETED");
-        assertThat(awaitRow("cc-2").get("errorMessage").s())
+        assertThat(probe.awaitRow("cc-1").get("status").s()).isEqualTo("COMPLETED");
+        assertThat(probe.awaitRow("cc-2").get("errorMessage").s())
                 .isEqualTo("/detail/inputRef: claim checks must live in bucket 'inferbus-payloads', not 'someone-elses-bucket'");
-        assertThat(awaitRow("cc-3").get("errorCode").s()).isEqualTo("INPUT_NOT_FOUND");
+        assertThat(probe.awaitRow("cc-3").get("errorCode").s()).isEqualTo("INPUT_NOT_FOUND");
     }
 
     @Test
@@ -283,9 +288,9 @@ class HandlersIntegrationTest {
         SQSBatchResponse response = new SqsBatchHandler(runtime).handleRequest(event, new LocalContext("cpu-batch", 60, 2048));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(awaitRow("fixture-ok-1").get("status").s()).isEqualTo("COMPLETED");
-        assertThat(awaitRow("fixture-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
-        assertThat(awaitRow("invalid:sqs-fixture-3").get("errorMessage").s()).startsWith("/: not valid JSON");
+        assertThat(probe.awaitRow("fixture-ok-1").get("status").s()).isEqualTo("COMPLETED");
+        assertThat(probe.awaitRow("fixture-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
+        assertThat(probe.awaitRow("invalid:sqs-fixture-3").get("errorMessage").s()).startsWith("/: not valid JSON");
     }
 
     @Test
@@ -298,8 +303,8 @@ class HandlersIntegrationTest {
 
         runtime.beforeCheckpoint(null);
         runtime.afterRestore(null);
-        put(detail("restored-1", "sentence-embedder", JSON.createObjectNode().put("text", "after the restore")));
-        assertThat(awaitRow("restored-1").get("status").s()).isEqualTo("COMPLETED");
+        probe.put(detail("restored-1", "sentence-embedder", JSON.createObjectNode().put("text", "after the restore")));
+        assertThat(probe.awaitRow("restored-1").get("status").s()).isEqualTo("COMPLETED");
     }
 
     /** Fails the first PutItem of each flaky requestId with a 500, as a DynamoDB outage would. */
@@ -352,33 +357,8 @@ class HandlersIntegrationTest {
         }
     }
 
-    private List<JsonNode> eventsFor(String requestIdPrefix) {
-        return published.stream().filter(e -> e.path("detail").path("requestId").asText().startsWith(requestIdPrefix)).toList();
-    }
-
-    private int queueDepth(String queue) {
-        String url = cloud.queueUrl(queue);
-        return Integer.parseInt(cloud.clients().sqs().getQueueAttributes(b -> b.queueUrl(url)
-                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
-    }
-
-    private Map<String, AttributeValue> awaitRow(String key) {
-        await(() -> cloud.resultRow(key).isPresent());
-        return cloud.resultRow(key).orElseThrow();
-    }
-
-    private void put(JsonNode detail) {
-        assertThat(cloud.clients().events().putEvents(b -> b.entries(entry(detail))).failedEntryCount()).isZero();
-    }
-
     private static ObjectNode refDetail(String requestId, String ref) {
         return JSON.createObjectNode().put("requestId", requestId).put("model", "sentence-embedder").put("inputRef", ref);
-    }
-
-    private static ObjectNode detail(String requestId, String model, ObjectNode input) {
-        ObjectNode detail = JSON.createObjectNode().put("requestId", requestId).put("model", model);
-        detail.set("input", input);
-        return detail;
     }
 
     private static JsonNode sampleInput(String name) {
@@ -386,26 +366,4 @@ class HandlersIntegrationTest {
                 .event().path("detail").path("input").deepCopy();
     }
 
-    private static PutEventsRequestEntry entry(JsonNode detail) {
-        return PutEventsRequestEntry.builder().eventBusName("inferbus").source("app.test")
-                .detailType("InferenceRequested").detail(detail.toString()).build();
-    }
-
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
