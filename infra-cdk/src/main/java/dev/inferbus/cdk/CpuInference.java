@@ -44,11 +44,10 @@ import software.constructs.Construct;
  * delivery — a queue with its DLQ and event source, a stream with its event source and on-failure queue, or an
  * asynchronous invoke with retries and a DLQ.
  */
-public final class CpuInference extends Construct {
+public final class CpuInference extends Construct implements InferenceTier {
 
-    public static final String ALIAS = "live";
-    /** SQS redelivers a message this many times before its DLQ takes it. */
-    public static final int MAX_RECEIVE_COUNT = 3;
+    public static final String ALIAS = InferenceFunctions.ALIAS;
+    public static final int MAX_RECEIVE_COUNT = InferenceFunctions.MAX_RECEIVE_COUNT;
     public static final int KINESIS_RETRY_ATTEMPTS = 3;
 
     private final Map<String, Alias> functions = new LinkedHashMap<>();
@@ -78,20 +77,10 @@ public final class CpuInference extends Construct {
                             .deadLetterQueue(dlq).retryAttempts(185).maxEventAge(Duration.hours(24)).build()));
                 }
                 case QUEUE -> {
-                    Queue queue = Queue.Builder.create(this, "Queue-" + route.name())
-                            .encryption(QueueEncryption.SQS_MANAGED)
-                            .enforceSsl(true)
-                            // Lambda's advice: at least six times the function timeout, so a batch in flight never reappears
-                            .visibilityTimeout(Duration.seconds(6L * route.timeoutSeconds()))
-                            .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(MAX_RECEIVE_COUNT).build())
-                            .build();
+                    Queue queue = InferenceFunctions.queue(this, route, dlq);
                     queues.put(route.name(), queue);
                     bus.addRoute(route, new SqsQueue(queue));
-                    alias.addEventSource(new SqsEventSource(queue, SqsEventSourceProps.builder()
-                            .batchSize(route.batchSize())
-                            .maxBatchingWindow(route.batchWindowSeconds() > 0 ? Duration.seconds(route.batchWindowSeconds()) : null)
-                            .reportBatchItemFailures(true)
-                            .build()));
+                    alias.addEventSource(InferenceFunctions.queueSource(queue, route, null));
                 }
                 case STREAM -> {
                     Stream stream = Stream.Builder.create(this, "Stream-" + route.name())
@@ -123,12 +112,7 @@ public final class CpuInference extends Construct {
         if (existing != null) {
             return existing;
         }
-        Queue dlq = Queue.Builder.create(this, "Dlq-" + route.functionName())
-                .encryption(QueueEncryption.SQS_MANAGED)
-                .enforceSsl(true)
-                .retentionPeriod(Duration.days(14))
-                .build();
-        Nag.acknowledge(dlq, "AwsSolutions-SQS3", "This queue is itself a dead-letter queue; its messages are kept 14 days and alarmed on.");
+        Queue dlq = InferenceFunctions.deadLetterQueue(this, route.functionName());
         deadLetterQueues.add(dlq);
         return dlq;
     }
@@ -136,60 +120,31 @@ public final class CpuInference extends Construct {
     private Alias function(ModelCatalog catalog, String name, Code code, Architecture architecture, InferenceBus bus, ResultStore store) {
         List<Route> served = catalog.routes().stream().filter(r -> r.functionName().equals(name)).toList();
         List<String> models = served.stream().flatMap(r -> r.models().stream()).map(ModelSpec::id).distinct().toList();
-        Route first = served.get(0);
-        String handler = switch (first.target()) {
-            case FUNCTION -> "dev.inferbus.functions.handler.DirectHandler";
-            case QUEUE -> "dev.inferbus.functions.handler.SqsBatchHandler";
-            case STREAM -> "dev.inferbus.functions.handler.KinesisBatchHandler";
+        String handler = switch (served.get(0).target()) {
+            case FUNCTION -> "DirectHandler";
+            case QUEUE -> "SqsBatchHandler";
+            case STREAM -> "KinesisBatchHandler";
         };
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("INFERBUS_MODELS", String.join(",", models));
-        env.put("INFERBUS_CATALOG", store.modelRoot() + "catalog.yaml");
-        env.put("INFERBUS_MODEL_ROOT", store.modelRoot());
-        env.put("INFERBUS_TABLE", store.table().getTableName());
-        env.put("INFERBUS_BUS", bus.bus().getEventBusName());
-        env.put("INFERBUS_BUCKET", store.bucket().getBucketName());
-        Function function = Function.Builder.create(this, "Function-" + name)
-                .description("inferbus " + name + " serving " + models)
-                .runtime(Runtime.JAVA_21)
-                .architecture(architecture)
-                .handler(handler + "::handleRequest")
-                .code(code)
-                .memorySize(served.stream().mapToInt(Route::memoryMb).max().orElse(1024))
-                .timeout(Duration.seconds(served.stream().mapToInt(Route::timeoutSeconds).max().orElse(30)))
-                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
-                .environment(env)
-                .build();
-        function.getNode().addDependency(store.models());
-        store.table().grant(function, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
-        // Exact actions on exact prefixes (CDK's grantRead would add s3:GetObject*, s3:List*, s3:GetBucket*).
-        function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("s3:GetObject"))
-                .resources(List.of(store.bucket().arnForObjects(ResultStore.MODELS_PREFIX + "*"), store.bucket().arnForObjects("in/*"))).build());
-        function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("s3:PutObject"))
-                .resources(List.of(store.bucket().arnForObjects("results/*"))).build());
-        // Without ListBucket, S3 answers 403 for a missing claim check, which would look transient and be retried.
-        function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("s3:ListBucket"))
-                .resources(List.of(store.bucket().getBucketArn())).build());
-        bus.bus().grantPutEventsTo(function);
-        // SnapStart publishes versions; the alias below points at the current one.
-        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                "The function is invoked only through its alias 'live', which points at a published version.");
-        Nag.acknowledgeFunction(function, store.bucketLogicalId());
-        return Alias.Builder.create(this, "Alias-" + name).aliasName(ALIAS).version(function.getCurrentVersion()).build();
+        return InferenceFunctions.function(this, name, handler, models, served.stream().mapToInt(Route::memoryMb).max().orElse(1024),
+                served.stream().mapToInt(Route::timeoutSeconds).max().orElse(30), code, architecture, bus, store);
     }
 
+    @Override
     public Map<String, Alias> functions() {
         return functions;
     }
 
+    @Override
     public List<Queue> deadLetterQueues() {
         return deadLetterQueues;
     }
 
+    @Override
     public Map<String, Queue> queues() {
         return queues;
     }
 
+    @Override
     public List<Stream> streams() {
         return streams;
     }

@@ -47,7 +47,8 @@ public final class InferbusApp {
                 new InferbusStack.Inputs(catalog, Files.readString(catalogPath), zip, models,
                         arch.equals("arm64") ? Architecture.ARM_64 : Architecture.X86_64,
                         Integer.parseInt(context(app, "resultTtlDays", "30")),
-                        Integer.parseInt(context(app, "archiveRetentionDays", "30"))));
+                        Integer.parseInt(context(app, "archiveRetentionDays", "30")),
+                        context(app, "teiImage", GpuInference.DEFAULT_TEI_IMAGE)));
         Validations.of(app).addPlugins(new AwsSolutionsChecks());
         return stack;
     }

@@ -24,13 +24,29 @@ final class Nag {
     static void acknowledgeFunction(IConstruct function, String bucketLogicalId) {
         acknowledge(function, BASIC_EXECUTION_ROLE,
                 "AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs, which it must.");
-        for (String prefix : new String[] {"models", "in", "results"}) {
+        for (String prefix : new String[] {"models", "in", "results", "async-in", "async-out"}) {
             acknowledge(function, "AwsSolutions-IAM5[Resource::<" + bucketLogicalId + ".Arn>/" + prefix + "/*]",
                     "Object keys under " + prefix + "/ of the one payload bucket: model artifacts (read), claim checks "
-                            + "(read) or large outputs (write) are named per request, so the grant is by prefix.");
+                            + "(read), large outputs (write) or asynchronous inputs and outputs are named per request, so the grant is by prefix.");
         }
         acknowledge(function, "AwsSolutions-L1",
                 "The build targets Java 21 (LTS) bytecode, which SnapStart supports on java21; moving runtimes is a deliberate upgrade.");
+    }
+
+    /** A SageMaker endpoint's execution role: the grants AWS defines without resource scope, and per-request objects. */
+    static void acknowledgeEndpointRole(IConstruct role, String endpoint, String bucketLogicalId, boolean async) {
+        acknowledge(role, "AwsSolutions-IAM5[Resource::*]", "ecr:GetAuthorizationToken has no resource scope in AWS, and "
+                + "cloudwatch:PutMetricData has none either (it is limited to SageMaker's namespaces by condition).");
+        acknowledge(role, "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/" + endpoint + ":*]",
+                "The endpoint's own log group; its streams are created per instance.");
+        acknowledge(role, "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]", "CDK's grantEncryptDecrypt on the endpoint's own key.");
+        acknowledge(role, "AwsSolutions-IAM5[Action::kms:ReEncrypt*]", "CDK's grantEncryptDecrypt on the endpoint's own key.");
+        if (async) {
+            for (String prefix : new String[] {"async-in", "async-out", "async-failures"}) {
+                acknowledge(role, "AwsSolutions-IAM5[Resource::<" + bucketLogicalId + ".Arn>/" + prefix + "/*]",
+                        "Asynchronous inputs, outputs and failures are named per request under " + prefix + "/.");
+            }
+        }
     }
 
     /** CDK's BucketDeployment custom resource (a singleton function of aws-cdk-lib) deploys the model artifacts. */

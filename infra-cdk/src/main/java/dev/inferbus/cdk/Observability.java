@@ -29,23 +29,24 @@ public final class Observability extends Construct {
 
     private final List<Alarm> alarms = new ArrayList<>();
 
-    public Observability(Construct scope, String id, ModelCatalog catalog, CpuInference cpu) {
+    public Observability(Construct scope, String id, ModelCatalog catalog, List<InferenceTier> tiers) {
         super(scope, id);
-        for (var dlq : cpu.deadLetterQueues()) {
+        for (var dlq : tiers.stream().flatMap(t -> t.deadLetterQueues().stream()).toList()) {
             alarms.add(dlq.metricApproximateNumberOfMessagesVisible(MetricOptions.builder().period(Duration.minutes(1)).build())
                     .createAlarm(this, "DlqNotEmpty-" + dlq.getNode().getId(), CreateAlarmOptions.builder()
                             .alarmDescription("Work that exhausted its retries is waiting in " + dlq.getNode().getId())
                             .threshold(0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                             .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
         }
-        for (var stream : cpu.streams()) {
+        for (var stream : tiers.stream().flatMap(t -> t.streams().stream()).toList()) {
             alarms.add(stream.metricGetRecordsIteratorAgeMilliseconds(MetricOptions.builder().statistic("Maximum").build())
                     .createAlarm(this, "IteratorAge-" + stream.getNode().getId(), CreateAlarmOptions.builder()
                             .alarmDescription("The stream's consumer is more than a minute behind")
                             .threshold(ITERATOR_AGE_ALARM_MS).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                             .evaluationPeriods(3).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
         }
-        for (Map.Entry<String, software.amazon.awscdk.services.lambda.Alias> f : cpu.functions().entrySet()) {
+        for (Map.Entry<String, software.amazon.awscdk.services.lambda.Alias> f : tiers.stream()
+                .flatMap(t -> t.functions().entrySet().stream()).toList()) {
             alarms.add(f.getValue().metricErrors().createAlarm(this, "Errors-" + f.getKey(), CreateAlarmOptions.builder()
                     .threshold(0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                     .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
@@ -63,9 +64,9 @@ public final class Observability extends Construct {
             throughput.add(modelMetric(model, "Requests", "Sum"));
         }
         List<IMetric> queueAge = new ArrayList<>();
-        cpu.queues().values().forEach(q -> queueAge.add(q.metricApproximateAgeOfOldestMessage()));
+        tiers.forEach(t -> t.queues().values().forEach(q -> queueAge.add(q.metricApproximateAgeOfOldestMessage())));
         List<IMetric> dlqDepth = new ArrayList<>();
-        cpu.deadLetterQueues().forEach(q -> dlqDepth.add(q.metricApproximateNumberOfMessagesVisible()));
+        tiers.forEach(t -> t.deadLetterQueues().forEach(q -> dlqDepth.add(q.metricApproximateNumberOfMessagesVisible())));
         dashboard.addWidgets(
                 GraphWidget.Builder.create().title("Latency per model (ms)").left(latency).width(12).build(),
                 GraphWidget.Builder.create().title("Requests per model").left(throughput).width(12).build());

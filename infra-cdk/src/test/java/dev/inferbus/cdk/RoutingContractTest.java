@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.eventbridge.EventRouter;
@@ -39,9 +38,8 @@ class RoutingContractTest {
             Map<String, Object> target = ((List<Map<String, Object>>) rule.getValue().get("Targets")).get(0);
             targetTypeByRule.put(rule.getKey(), synth.typeOf(logicalIdOf(target.get("Arn"))));
         }
-        List<Route> cpuRoutes = synth.catalog.routes().stream().filter(r -> r.tier() == Tier.CPU).toList();
         localRouter = new EventRouter(synth.catalog.routes());
-        for (Route r : cpuRoutes) {
+        for (Route r : synth.catalog.routes()) {
             localRouter.target(r.name(), (event, json) -> locallyRouted.add(r.name()));
         }
     }
@@ -50,10 +48,6 @@ class RoutingContractTest {
     void everySampleMatchesExactlyTheRuleAndTargetTypeTheLocalCloudRoutesItTo() throws Exception {
         for (SampleEvents.Sample sample : SampleEvents.all()) {
             JsonNode event = sample.event();
-            boolean gpu = synth.catalog.find(String.valueOf(sample.model())).map(m -> m.tier() == Tier.GPU).orElse(false);
-            if (gpu) {
-                continue; // the GPU tier's resources are not part of this stack yet
-            }
             locallyRouted.clear();
             localRouter.route(event);
             assertThat(locallyRouted).as(sample.name()).hasSize(1);

@@ -1,0 +1,111 @@
+package dev.inferbus.cdk;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import dev.inferbus.events.routing.Route;
+import software.constructs.Construct;
+
+/**
+ * How every inferbus function, queue and dead-letter queue is made, whichever tier it serves: one handlers
+ * artifact, Java 21 with SnapStart behind the alias {@code live}, the same environment and the same
+ * least-privilege grants on the result store, the payload bucket and the bus.
+ */
+final class InferenceFunctions {
+
+    static final String ALIAS = "live";
+    /** SQS redelivers a message this many times before its DLQ takes it. */
+    static final int MAX_RECEIVE_COUNT = 3;
+
+    private InferenceFunctions() {
+    }
+
+    /** A function on the handlers artifact; {@code handler} names its handler class. */
+    static Alias function(Construct scope, String name, String handler, List<String> models, int memoryMb, int timeoutSeconds,
+                          Code code, Architecture architecture, InferenceBus bus, ResultStore store) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("INFERBUS_MODELS", String.join(",", models));
+        env.put("INFERBUS_CATALOG", store.modelRoot() + "catalog.yaml");
+        env.put("INFERBUS_MODEL_ROOT", store.modelRoot());
+        env.put("INFERBUS_TABLE", store.table().getTableName());
+        env.put("INFERBUS_BUS", bus.bus().getEventBusName());
+        env.put("INFERBUS_BUCKET", store.bucket().getBucketName());
+        Function function = Function.Builder.create(scope, "Function-" + name)
+                .description("inferbus " + name + " serving " + models)
+                .runtime(Runtime.JAVA_21)
+                .architecture(architecture)
+                .handler("dev.inferbus.functions.handler." + handler + "::handleRequest")
+                .code(code)
+                .memorySize(memoryMb)
+                .timeout(Duration.seconds(timeoutSeconds))
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .environment(env)
+                .build();
+        function.getNode().addDependency(store.models());
+        store.table().grant(function, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
+        // Exact actions on exact prefixes (CDK's grantRead would add s3:GetObject*, s3:List*, s3:GetBucket*).
+        grantObjects(function, store, "s3:GetObject", ResultStore.MODELS_PREFIX, "in/");
+        grantObjects(function, store, "s3:PutObject", "results/");
+        // Without ListBucket, S3 answers 403 for a missing claim check, which would look transient and be retried.
+        function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("s3:ListBucket"))
+                .resources(List.of(store.bucket().getBucketArn())).build());
+        bus.bus().grantPutEventsTo(function);
+        // SnapStart publishes versions; the alias below points at the current one.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "The function is invoked only through its alias 'live', which points at a published version.");
+        Nag.acknowledgeFunction(function, store.bucketLogicalId());
+        return Alias.Builder.create(scope, "Alias-" + name).aliasName(ALIAS).version(function.getCurrentVersion()).build();
+    }
+
+    /** Grants one S3 action on the objects under each prefix of the payload bucket. */
+    static void grantObjects(IGrantable grantee, ResultStore store, String action, String... prefixes) {
+        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create().actions(List.of(action))
+                .resources(java.util.Arrays.stream(prefixes).map(p -> store.bucket().arnForObjects(p + "*")).toList()).build());
+    }
+
+    static Queue deadLetterQueue(Construct scope, String functionName) {
+        Queue dlq = Queue.Builder.create(scope, "Dlq-" + functionName)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Nag.acknowledge(dlq, "AwsSolutions-SQS3", "This queue is itself a dead-letter queue; its messages are kept 14 days and alarmed on.");
+        return dlq;
+    }
+
+    /** A queue route's queue, redriving to {@code dlq}. */
+    static Queue queue(Construct scope, Route route, Queue dlq) {
+        return Queue.Builder.create(scope, "Queue-" + route.name())
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                // Lambda's advice: at least six times the function timeout, so a batch in flight never reappears
+                .visibilityTimeout(Duration.seconds(6L * route.timeoutSeconds()))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(MAX_RECEIVE_COUNT).build())
+                .build();
+    }
+
+    /** The event source draining a queue route; {@code maxConcurrency} null leaves Lambda's default. */
+    static SqsEventSource queueSource(Queue queue, Route route, Integer maxConcurrency) {
+        return new SqsEventSource(queue, SqsEventSourceProps.builder()
+                .batchSize(route.batchSize())
+                .maxBatchingWindow(route.batchWindowSeconds() > 0 ? Duration.seconds(route.batchWindowSeconds()) : null)
+                .reportBatchItemFailures(true)
+                .maxConcurrency(maxConcurrency)
+                .build());
+    }
+}
