@@ -31,6 +31,7 @@ public final class Main {
             case "up" -> new UpCommand(out, err).run(rest);
             case "demo" -> new DemoCommand(out, err).run(rest);
             case "put" -> new PutCommand(out, err).run(rest);
+            case "serve-endpoint" -> new ServeEndpointCommand(out, err).run(rest);
             default -> {
                 err.println("unknown command '" + args[0] + "'\n" + usage());
                 yield 2;
@@ -45,6 +46,8 @@ public final class Main {
                   up                 start the embedded local cloud with the handlers until Ctrl-C (--random-ports)
                   demo               put every sample event through the local cloud and check the results
                   put FILE...        put event files on a running 'up' (--endpoint URL) or on AWS (--aws)
+                  serve-endpoint MODEL  serve a gpu model's local artifact as a SageMaker container (GET /ping,
+                                     POST /invocations; --port 8080 --host 0.0.0.0), as samples/Dockerfile runs it
                   test               run the whole test suite (./mvnw verify)""";
     }
 }

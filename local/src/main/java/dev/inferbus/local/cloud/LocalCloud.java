@@ -159,7 +159,7 @@ public final class LocalCloud implements AutoCloseable {
         }
         OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
         started.add(models);
-        sageMaker = SageMakerServer.start(port("sagemaker"), gpu, models::modelFor, clients.s3(), BUCKET, this::notifyCompletion,
+        sageMaker = SageMakerServer.start(new java.net.InetSocketAddress("127.0.0.1", port("sagemaker")), gpu, models::modelFor, clients.s3(), BUCKET, this::notifyCompletion,
                 AwsClients.REGION);
         register(sageMaker);
     }

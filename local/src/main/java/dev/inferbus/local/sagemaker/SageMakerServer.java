@@ -105,11 +105,12 @@ public final class SageMakerServer implements Emulator {
 
     /**
      * @param models the gpu models to serve, each on its endpoint with the model {@code modelFor} gives it
+     * @param address where to listen: loopback in the local cloud, every interface inside a container
      * @param s3 where asynchronous inputs are read and outputs written; null when only real-time is served
      */
-    public static SageMakerServer start(int port, List<ModelSpec> models, Function<ModelSpec, TextModel> modelFor, S3Client s3,
-                                        String outputBucket, Notifier notifier, String region) throws IOException {
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+    public static SageMakerServer start(InetSocketAddress address, List<ModelSpec> models, Function<ModelSpec, TextModel> modelFor,
+                                        S3Client s3, String outputBucket, Notifier notifier, String region) throws IOException {
+        HttpServer http = HttpServer.create(address, 128);
         SageMakerServer sageMaker = new SageMakerServer(http, s3, outputBucket, notifier, region);
         for (ModelSpec model : models) {
             sageMaker.endpoints.put(model.endpoint().name(), sageMaker.new Served(model.endpoint(), modelFor.apply(model)));
@@ -151,7 +152,7 @@ public final class SageMakerServer implements Emulator {
             }
             if (path.equals("/invocations") && method.equals("POST") && !endpoints.isEmpty()) {
                 // the container contract: this process is one model's container
-                invoke(exchange, endpoints.values().iterator().next());
+                invoke(exchange, endpoints.values().iterator().next(), true);
                 return;
             }
             String[] parts = path.split("/");
@@ -160,7 +161,7 @@ public final class SageMakerServer implements Emulator {
                 if (served == null) {
                     error(exchange, 400, "ValidationError", "Endpoint " + parts[2] + " of account 000000000000 not found.");
                 } else if (parts[3].equals("invocations")) {
-                    invoke(exchange, served);
+                    invoke(exchange, served, false);
                 } else if (parts[3].equals("async-invocations")) {
                     invokeAsync(exchange, served);
                 } else {
@@ -172,7 +173,8 @@ public final class SageMakerServer implements Emulator {
         }
     }
 
-    private void invoke(HttpExchange exchange, Served served) throws IOException {
+    /** @param asContainer answer errors as the container itself does; SageMaker wraps them as ModelError */
+    private void invoke(HttpExchange exchange, Served served, boolean asContainer) throws IOException {
         enter(served);
         try {
             if (injectFault(exchange, served)) {
@@ -183,7 +185,7 @@ public final class SageMakerServer implements Emulator {
             try {
                 texts = served.format.readRequest(body);
             } catch (MalformedPayloadException e) {
-                modelError(exchange, 400, e.getMessage());
+                modelError(exchange, 400, e.getMessage(), asContainer);
                 return;
             }
             served.inputs.addAndGet(texts.size());
@@ -192,10 +194,10 @@ public final class SageMakerServer implements Emulator {
                 output = malformedNow() ? "{\"embeddings\": [".getBytes(StandardCharsets.UTF_8)
                         : served.format.writeResponse(served.model.embed(texts));
             } catch (MalformedPayloadException e) {
-                modelError(exchange, 400, e.getMessage());
+                modelError(exchange, 400, e.getMessage(), asContainer);
                 return;
             } catch (Exception e) {
-                modelError(exchange, 500, "inference failed: " + e.getClass().getSimpleName());
+                modelError(exchange, 500, "inference failed: " + e.getClass().getSimpleName(), asContainer);
                 return;
             }
             reply(exchange, 200, served.format.contentType(), output, Map.of("x-Amzn-Invoked-Production-Variant", "AllTraffic"));
@@ -205,7 +207,7 @@ public final class SageMakerServer implements Emulator {
     }
 
     private void invokeAsync(HttpExchange exchange, Served served) throws IOException {
-        if (served.spec.mode() != EndpointSpec.Mode.ASYNC) {
+        if (served.spec.mode() != EndpointSpec.Mode.ASYNC || s3 == null) {
             error(exchange, 400, "ValidationError", "Endpoint " + served.spec.name() + " is not configured for asynchronous inference.");
             return;
         }
@@ -312,8 +314,13 @@ public final class SageMakerServer implements Emulator {
         }
     }
 
-    /** SageMaker's answer when the container itself answered an error. */
-    private void modelError(HttpExchange exchange, int originalStatus, String originalMessage) throws IOException {
+    /** The container's error, or SageMaker's answer when the container answered one. */
+    private void modelError(HttpExchange exchange, int originalStatus, String originalMessage, boolean asContainer) throws IOException {
+        if (asContainer) {
+            reply(exchange, originalStatus, "application/json", json.createObjectNode().put("error", originalMessage).toString()
+                    .getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
         ObjectNode body = json.createObjectNode().put("ErrorCode", originalStatus < 500 ? "CLIENT_ERROR_FROM_MODEL" : "SERVER_ERROR_FROM_MODEL")
                 .put("OriginalStatusCode", originalStatus).put("OriginalMessage", originalMessage)
                 .put("message", "Received " + (originalStatus < 500 ? "client" : "server") + " error (" + originalStatus
