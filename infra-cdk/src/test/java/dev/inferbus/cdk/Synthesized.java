@@ -12,13 +12,19 @@ import software.amazon.awscdk.assertions.Template;
 /** One synthesis of the sample catalog's stack, shared by a test class. */
 final class Synthesized {
 
-    final ModelCatalog catalog = CatalogLoader.load(Path.of("../samples/catalog.yaml"));
+    final ModelCatalog catalog;
     final App app;
     final InferbusStack stack;
     final Template template;
 
     Synthesized() throws Exception {
-        app = new App();
+        this(Path.of("../samples/catalog.yaml"));
+    }
+
+    /** The stack of another catalog, given to the app as its {@code catalog} context. */
+    Synthesized(Path catalogFile) throws Exception {
+        catalog = CatalogLoader.load(catalogFile);
+        app = App.Builder.create().context(Map.of("catalog", catalogFile.toString())).build();
         stack = InferbusApp.build(app);
         template = Template.fromStack(stack);
     }
