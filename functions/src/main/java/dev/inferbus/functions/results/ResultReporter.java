@@ -58,6 +58,8 @@ public final class ResultReporter {
             ResultRow row = rows.get(i);
             if (e.getValue().isCompletedExceptionally()) {
                 fates[i] = Fate.RETRY;
+                // the write may have landed with its lease before the error: release it, or the retry waits it out
+                duplicateChecks.add(store.releaseLease(row.key()).exceptionally(error -> null));
             } else if (e.getValue().join() == ResultStore.Write.WRITTEN) {
                 fates[i] = Fate.WRITTEN;
                 owed.add(i);

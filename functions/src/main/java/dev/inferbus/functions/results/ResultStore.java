@@ -168,12 +168,23 @@ public final class ResultStore {
                 });
     }
 
-    /** Gives up the publish lease after a failed publish, so that the record's redelivery may publish at once. */
+    /**
+     * Gives up the publish lease after a failed publish — or after a write whose outcome is unknown (it may have
+     * landed and taken the lease) — so that the record's redelivery may publish at once. Where there is no row,
+     * nothing is created.
+     */
     public CompletableFuture<Void> releaseLease(String key) {
         return dynamoDb.updateItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(key)))
                         .updateExpression("SET publishLeaseUntil = :zero")
-                        .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"))))
-                .thenApply(r -> null);
+                        .conditionExpression("attribute_exists(requestId) AND published = :no")
+                        .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":no", AttributeValue.fromBool(false))))
+                .<Void>thenApply(r -> null)
+                .exceptionally(e -> {
+                    if (unwrap(e) instanceof ConditionalCheckFailedException) {
+                        return null;
+                    }
+                    throw e instanceof CompletionException c ? c : new CompletionException(e);
+                });
     }
 
     public CompletableFuture<Void> markPublished(String key) {

@@ -74,6 +74,7 @@ public final class LocalCloud implements AutoCloseable {
     private EventRouter router;
     private AwsClients clients;
     private SageMakerServer sageMaker;
+    private PutEventsServer putEvents;
     /** The completion function's invoker: the local stand-in for its subscription to the async endpoints' topics. */
     private final java.util.concurrent.atomic.AtomicReference<AsyncInvoker<?>> completionTarget =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -128,8 +129,8 @@ public final class LocalCloud implements AutoCloseable {
         CompletableFuture<Emulator> s3 = CompletableFuture.supplyAsync(() -> unchecked(() -> S3ProxyServer.start(port("s3"))));
         CompletableFuture<Emulator> kinesis = CompletableFuture.supplyAsync(() -> unchecked(() -> KinesaliteServer.start(port("kinesis"))));
         router = new EventRouter(catalog.routes());
-        Emulator events = PutEventsServer.start(port("events"), router, catalog.bus(), AwsClients.REGION, AwsClients.ACCOUNT, json);
-        register(events);
+        putEvents = PutEventsServer.start(port("events"), router, catalog.bus(), AwsClients.REGION, AwsClients.ACCOUNT, json);
+        register(putEvents);
         Exception failure = null;
         for (CompletableFuture<Emulator> f : List.of(dynamo, sqs, s3, kinesis)) {
             try {
@@ -366,6 +367,11 @@ public final class LocalCloud implements AutoCloseable {
 
     public AwsClients clients() {
         return clients;
+    }
+
+    /** The local EventBridge endpoint: its fault switch. */
+    public PutEventsServer putEvents() {
+        return putEvents;
     }
 
     /** The local SageMaker endpoints, when the catalog has gpu models: their statistics and fault switches. */

@@ -12,6 +12,7 @@ import dev.inferbus.functions.handler.FunctionRuntime;
 import dev.inferbus.functions.handler.KinesisBatchHandler;
 import dev.inferbus.functions.handler.SqsBatchHandler;
 import java.util.ArrayList;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,16 @@ public final class LocalFunctions implements AutoCloseable {
 
     private final List<FunctionRuntime> runtimes = new ArrayList<>();
     private final List<Runnable> detachments = new ArrayList<>();
+    private final List<ExecutionInterceptor> interceptors;
+
+    public LocalFunctions() {
+        this(List.of());
+    }
+
+    /** @param interceptors SDK interceptors for every function's AWS clients (the soak injects faults with them) */
+    public LocalFunctions(List<ExecutionInterceptor> interceptors) {
+        this.interceptors = List.copyOf(interceptors);
+    }
 
     /** The environment a function of this catalog gets, as the CDK app sets it. */
     public static Map<String, String> environment(LocalCloud cloud, String functionName, String catalogLocation) {
@@ -75,7 +86,7 @@ public final class LocalFunctions implements AutoCloseable {
     }
 
     private FunctionRuntime runtime(LocalCloud cloud, String name, String catalogLocation) {
-        FunctionRuntime runtime = new FunctionRuntime(FunctionConfig.from(environment(cloud, name, catalogLocation)));
+        FunctionRuntime runtime = new FunctionRuntime(FunctionConfig.from(environment(cloud, name, catalogLocation)), interceptors);
         runtimes.add(runtime);
         return runtime;
     }

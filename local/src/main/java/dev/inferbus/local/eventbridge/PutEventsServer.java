@@ -38,6 +38,9 @@ public final class PutEventsServer implements Emulator {
     private final String busName;
     private final String region;
     private final String account;
+    private volatile double resultFailureRate;
+    private final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    private final java.util.concurrent.atomic.AtomicLong injectedFailures = new java.util.concurrent.atomic.AtomicLong();
 
     private PutEventsServer(ObjectMapper json, HttpServer server, ExecutorService executor, EventRouter router,
                             String busName, String region, String account) {
@@ -134,6 +137,11 @@ public final class PutEventsServer implements Emulator {
         if (!bus.equals(busName) && !bus.equals("default")) {
             return fail(result, "ResourceNotFoundException", "Event bus " + bus + " does not exist.");
         }
+        if (resultFailureRate > 0 && dev.inferbus.events.contract.DetailType.RESULT_SOURCE.equals(entry.get("Source").asText())
+                && failNow()) {
+            injectedFailures.incrementAndGet();
+            return fail(result, "InternalFailure", "injected: the entry was not put");
+        }
         String id = UUID.randomUUID().toString();
         ObjectNode event = json.createObjectNode();
         event.put("version", "0");
@@ -151,6 +159,24 @@ public final class PutEventsServer implements Emulator {
             router.route(event);
         }
         return null;
+    }
+
+    /**
+     * Fault injection: fails this fraction of the result events (source {@code inferbus}) put by the functions
+     * with {@code InternalFailure}, as a partial failure of their PutEvents call (FailedEntryCount > 0).
+     */
+    public void failResultEntries(double rate) {
+        this.resultFailureRate = rate;
+    }
+
+    public long injectedFailures() {
+        return injectedFailures.get();
+    }
+
+    private boolean failNow() {
+        synchronized (random) {
+            return random.nextDouble() < resultFailureRate;
+        }
     }
 
     private static Instant time(JsonNode time) {

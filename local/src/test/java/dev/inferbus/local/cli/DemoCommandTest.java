@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@code ./inferbus demo}, in process: every sample through the local cloud and the real handlers. */
+/** {@code ./inferbus demo} and {@code demo --soak}, in process, through the local cloud and the real handlers. */
 class DemoCommandTest {
 
     @Test
@@ -19,7 +19,22 @@ class DemoCommandTest {
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(printed).isZero();
-        assertThat(printed).contains("25/25 samples ended as expected; 25 rows in inferbus-results for 25 events")
-                .contains("demo passed");
+        assertThat(printed).contains("31/31 samples ended as expected; 31 rows in inferbus-results for 31 events")
+                .contains("demo passed")
+                .contains("gpu-inferbus-embed-async COMPLETED");
+    }
+
+    @Test
+    void theSoakReconcilesTwoThousandEventsUnderFaultsWithNothingLostOrDoubled() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+
+        int status = Main.run(new String[] {"demo", "--soak", "--events", "2000"}, print, print);
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(printed).isZero();
+        assertThat(printed).contains("events put          2000").contains("lost                0")
+                .contains("duplicated events   0").contains("unannounced rows    0").contains("wrong outcome       0")
+                .containsPattern("faults injected     [1-9]").contains("soak passed");
     }
 }

@@ -1,0 +1,332 @@
+package dev.inferbus.local.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.routing.Route;
+import dev.inferbus.events.samples.SampleEvents;
+import dev.inferbus.functions.results.PendingRow;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.cloud.LocalFunctions;
+import dev.inferbus.local.sagemaker.Faults;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The soak: many mixed good and bad events at a bounded rate through the local cloud with faults on (DynamoDB
+ * writes failing before and after the write, result events refused by PutEvents, the endpoints throttling and
+ * failing), then a reconciliation of what was put against the rows, the result events and the dead-letter
+ * queues: every event must end as exactly one final row — the outcome its sample promises — or in a DLQ, and
+ * be announced exactly once.
+ */
+public final class Soak {
+
+    /** The soak's own fault mix; {@link #NONE} for a clean run. */
+    public record FaultRates(double dynamoBefore, double dynamoAfter, double putEvents, Faults endpoints) {
+        public static final FaultRates DEFAULT = new FaultRates(0.005, 0.005, 0.01, new Faults(0, 0.03, 0.02, 0));
+        public static final FaultRates NONE = new FaultRates(0, 0, 0, Faults.NONE);
+    }
+
+    /** The reconciliation. */
+    /** @param unannounced final rows whose result event never reached the bus */
+    public record Report(int expected, int completed, int failed, int deadLettered, int pending, int lost, int duplicatedEvents,
+                         int unannounced, int wrongOutcome, long faultsInjected, double seconds) {
+        public boolean clean() {
+            return lost == 0 && duplicatedEvents == 0 && unannounced == 0 && wrongOutcome == 0 && pending == 0;
+        }
+    }
+
+    private record Put(String key, boolean valid, String errorCode) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+
+    public Soak(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Settings for the soak's cloud: retries within seconds, enough receives that faults alone rarely dead-letter. */
+    public static LocalCloud.Settings settings() {
+        return new LocalCloud.Settings(true, 10, 5, 3, Duration.ofMillis(200));
+    }
+
+    /** Faults for the functions' own AWS calls, to pass to their {@link LocalFunctions}. */
+    public static InjectedFaults functionFaults(FaultRates rates) {
+        return new InjectedFaults(rates.dynamoBefore(), rates.dynamoAfter());
+    }
+
+    public Report run(LocalCloud cloud, InjectedFaults functionFaults, FaultRates rates, int events, int perSecond) throws InterruptedException {
+        Map<String, AtomicInteger> announced = new ConcurrentHashMap<>();
+        cloud.observe("soak-results", "{\"source\":[\"inferbus\"]}", (event, json) -> {
+            JsonNode detail = event.path("detail");
+            String key = detail.path("requestId").isTextual() ? detail.path("requestId").asText() : null;
+            announced.computeIfAbsent(key == null ? "?" : key, k -> new AtomicInteger()).incrementAndGet();
+        });
+        cloud.putEvents().failResultEntries(rates.putEvents());
+        cloud.sageMaker().ifPresent(s -> s.faults(rates.endpoints()));
+        long start = System.nanoTime();
+        List<Put> puts = putAll(cloud, events, perSecond);
+        out.printf("put %d events in %.1f s; reconciling%n", puts.size(), (System.nanoTime() - start) / 1e9);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(120 + events / 20).toNanos();
+        Set<String> deadLettered = new HashSet<>();
+        while (System.nanoTime() < deadline) {
+            Map<String, Map<String, AttributeValue>> now = finalRows(cloud);
+            deadLettered.addAll(drainDeadLetters(cloud));
+            long settled = puts.stream().filter(p -> now.containsKey(p.key()) || deadLettered.contains(p.key())).count();
+            out.printf("settled %d/%d%n", settled, puts.size());
+            if (settled == puts.size()) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        // faults off, and time for the last publishes and any duplicate to show
+        cloud.putEvents().failResultEntries(0);
+        cloud.sageMaker().ifPresent(s -> s.faults(Faults.NONE));
+        Thread.sleep(3000);
+        Map<String, Map<String, AttributeValue>> rows = finalRows(cloud);
+        int completed = 0;
+        int failed = 0;
+        int dead = 0;
+        int pending = 0;
+        int lost = 0;
+        int wrong = 0;
+        int duplicated = 0;
+        int unannounced = 0;
+        Map<String, Map<String, AttributeValue>> all = allRows(cloud);
+        for (Put p : puts) {
+            Map<String, AttributeValue> row = rows.get(p.key());
+            if (row == null) {
+                if (deadLettered.contains(p.key())) {
+                    dead++;
+                } else if (all.containsKey(p.key())) {
+                    pending++;
+                } else {
+                    lost++;
+                }
+                continue;
+            }
+            boolean ok = p.valid() ? row.get("status").s().equals("COMPLETED")
+                    : row.get("status").s().equals("FAILED") && row.get("errorCode").s().equals(p.errorCode());
+            if (!ok) {
+                wrong++;
+            }
+            if (row.get("status").s().equals("COMPLETED")) {
+                completed++;
+            } else {
+                failed++;
+            }
+            if (p.key().startsWith("invalid:")) {
+                continue; // an event without a usable requestId is announced without one: nothing to count it by
+            }
+            AtomicInteger n = announced.get(p.key());
+            if (n == null) {
+                unannounced++;
+            } else if (n.get() > 1) {
+                duplicated++;
+            }
+        }
+        long faults = functionFaults.failedBefore.get() + functionFaults.failedAfter.get() + cloud.putEvents().injectedFailures()
+                + cloud.sageMaker().map(s -> s.stats("inferbus-embed").map(st -> st.throttled() + st.failed()).orElse(0L)
+                + s.stats("inferbus-embed-async").map(st -> st.throttled() + st.failed()).orElse(0L)).orElse(0L);
+        Report report = new Report(puts.size(), completed, failed, dead, pending, lost, duplicated, unannounced, wrong, faults,
+                (System.nanoTime() - start) / 1e9);
+        print(report, functionFaults, cloud);
+        return report;
+    }
+
+    private List<Put> putAll(LocalCloud cloud, int events, int perSecond) throws InterruptedException {
+        List<SampleEvents.Sample> valid = SampleEvents.valid();
+        List<SampleEvents.Sample> invalid = SampleEvents.invalid();
+        Map<String, List<SampleEvents.Sample>> byModel = new HashMap<>();
+        valid.forEach(s -> byModel.computeIfAbsent(s.model(), k -> new ArrayList<>()).add(s));
+        // the mix: mostly the cheap tabular and sensor models, a share of texts for each tier, and bad events
+        String[] models = {"fraud-scorer", "sensor-anomaly", "sentence-embedder", "document-embedder", "archive-embedder"};
+        double[] shares = {0.35, 0.30, 0.12, 0.12, 0.03};
+        SplittableRandom random = new SplittableRandom(20261122);
+        List<Put> puts = new ArrayList<>(events);
+        List<SampleEvents.Sample> batch = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            double dice = random.nextDouble();
+            SampleEvents.Sample sample;
+            if (dice < 0.08) {
+                sample = invalid.get(random.nextInt(invalid.size()));
+            } else {
+                double at = 0.08;
+                String model = models[models.length - 1];
+                for (int m = 0; m < models.length; m++) {
+                    at += shares[m];
+                    if (dice < at) {
+                        model = models[m];
+                        break;
+                    }
+                }
+                List<SampleEvents.Sample> choices = byModel.get(model);
+                sample = choices.get(random.nextInt(choices.size()));
+            }
+            batch.add(sample);
+            ids.add("soak-" + i);
+            if (batch.size() == 10 || i == events - 1) {
+                puts.addAll(put(cloud, batch, ids));
+                batch.clear();
+                ids.clear();
+                long due = started + (long) ((i + 1) * 1e9 / perSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
+        return puts;
+    }
+
+    private List<Put> put(LocalCloud cloud, List<SampleEvents.Sample> samples, List<String> ids) {
+        List<PutEventsRequestEntry> entries = new ArrayList<>();
+        for (int k = 0; k < samples.size(); k++) {
+            JsonNode event = samples.get(k).event();
+            ObjectNode detail = event.path("detail").deepCopy();
+            // a usable requestId is made unique per put; a broken one is kept, so the event still fails for it
+            if (EventCodec.requestIdOf(detail) != null) {
+                detail.put("requestId", ids.get(k));
+            }
+            entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.catalog().bus()).source(event.path("source").asText())
+                    .detailType(event.path("detail-type").asText()).detail(detail.toString()).build());
+        }
+        PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(entries));
+        List<Put> puts = new ArrayList<>();
+        for (int k = 0; k < samples.size(); k++) {
+            SampleEvents.Sample sample = samples.get(k);
+            String eventId = response.entries().get(k).eventId();
+            if (eventId == null) {
+                throw new IllegalStateException("PutEvents refused a soak event: " + response.entries().get(k).errorMessage());
+            }
+            String requestId = EventCodec.requestIdOf(JSON.valueToTree(readTree(entries.get(k).detail())));
+            puts.add(new Put(requestId != null ? requestId : "invalid:" + eventId, sample.valid(),
+                    sample.valid() ? null : sample.expected().errorCode().name()));
+        }
+        return puts;
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Map<String, AttributeValue>> allRows(LocalCloud cloud) {
+        Map<String, Map<String, AttributeValue>> rows = new HashMap<>();
+        cloud.clients().dynamoDb().scanPaginator(b -> b.tableName(LocalCloud.TABLE).consistentRead(true)
+                        .projectionExpression("requestId, #s, errorCode").expressionAttributeNames(Map.of("#s", "status")))
+                .items().forEach(item -> rows.put(item.get("requestId").s(), item));
+        return rows;
+    }
+
+    private static Map<String, Map<String, AttributeValue>> finalRows(LocalCloud cloud) {
+        Map<String, Map<String, AttributeValue>> rows = allRows(cloud);
+        rows.values().removeIf(row -> row.get("status").s().equals(PendingRow.PENDING));
+        return rows;
+    }
+
+    /** The keys of what the dead-letter queues hold now (each read once, then deleted). */
+    private Set<String> drainDeadLetters(LocalCloud cloud) {
+        Set<String> keys = new HashSet<>();
+        for (String queue : deadLetterQueues(cloud)) {
+            String url = cloud.queueUrl(queue);
+            while (true) {
+                List<Message> messages = cloud.clients().sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                        .messageAttributeNames("All")).messages();
+                if (messages.isEmpty()) {
+                    break;
+                }
+                for (Message m : messages) {
+                    JsonNode body = readTree(m.body());
+                    if (body.has("KinesisBatchInfo")) {
+                        keys.addAll(kinesisKeys(cloud, body.path("KinesisBatchInfo")));
+                    } else {
+                        JsonNode detail = body.path("detail");
+                        String requestId = EventCodec.requestIdOf(detail);
+                        keys.add(requestId != null ? requestId : "invalid:" + body.path("id").asText());
+                        out.printf("dead-lettered %s from %s: %s%n", requestId, queue, m.messageAttributes().getOrDefault("ErrorMessage",
+                                software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().stringValue("(no reason)").build()).stringValue());
+                    }
+                    cloud.clients().sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static List<String> deadLetterQueues(LocalCloud cloud) {
+        Set<String> names = new HashSet<>();
+        cloud.catalog().routes().forEach(r -> names.add(r.deadLetterQueueName()));
+        if (!Route.asyncModels(cloud.catalog()).isEmpty()) {
+            names.add(Route.deadLetterQueueNameOf(Route.ASYNC_COMPLETION_FUNCTION));
+        }
+        return List.copyOf(names);
+    }
+
+    /** The requests of a Kinesis on-failure record: the records of its shard between its sequence numbers. */
+    private List<String> kinesisKeys(LocalCloud cloud, JsonNode info) {
+        String stream = info.path("streamArn").asText().substring(info.path("streamArn").asText().lastIndexOf('/') + 1);
+        String end = info.path("endSequenceNumber").asText();
+        String iterator = cloud.clients().kinesis().getShardIterator(b -> b.streamName(stream).shardId(info.path("shardId").asText())
+                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                .startingSequenceNumber(info.path("startSequenceNumber").asText())).shardIterator();
+        List<String> keys = new ArrayList<>();
+        while (iterator != null) {
+            String at = iterator;
+            var records = cloud.clients().kinesis().getRecords(b -> b.shardIterator(at).limit(1000));
+            for (var record : records.records()) {
+                if (new java.math.BigInteger(record.sequenceNumber()).compareTo(new java.math.BigInteger(end)) > 0) {
+                    break;
+                }
+                JsonNode event = readTree(record.data().asString(java.nio.charset.StandardCharsets.UTF_8));
+                String requestId = EventCodec.requestIdOf(event.path("detail"));
+                keys.add(requestId != null ? requestId : "invalid:" + event.path("id").asText());
+            }
+            boolean past = records.records().isEmpty() || new java.math.BigInteger(records.records().get(records.records().size() - 1)
+                    .sequenceNumber()).compareTo(new java.math.BigInteger(end)) >= 0;
+            iterator = past ? null : records.nextShardIterator();
+        }
+        out.printf("dead-lettered %d kinesis record(s) of %s%n", keys.size(), stream);
+        return keys;
+    }
+
+    private void print(Report r, InjectedFaults faults, LocalCloud cloud) {
+        out.println("reconciliation");
+        out.printf("  events put          %d%n", r.expected());
+        out.printf("  rows COMPLETED      %d%n", r.completed());
+        out.printf("  rows FAILED         %d%n", r.failed());
+        out.printf("  dead-lettered       %d%n", r.deadLettered());
+        out.printf("  still PENDING       %d%n", r.pending());
+        out.printf("  wrong outcome       %d%n", r.wrongOutcome());
+        out.printf("  lost                %d%n", r.lost());
+        out.printf("  duplicated events   %d%n", r.duplicatedEvents());
+        out.printf("  unannounced rows    %d%n", r.unannounced());
+        out.printf("  faults injected     %d (DynamoDB before write %d, after write %d; PutEvents entries %d; endpoints %d)%n",
+                r.faultsInjected(), faults.failedBefore.get(), faults.failedAfter.get(), cloud.putEvents().injectedFailures(),
+                r.faultsInjected() - faults.failedBefore.get() - faults.failedAfter.get() - cloud.putEvents().injectedFailures());
+        out.printf("  time                %.1f s%n", r.seconds());
+    }
+}
