@@ -29,10 +29,12 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        boolean record = List.of(args).contains("--record");
+        boolean record = List.of(args).contains("--record") && !List.of(args).contains("p5");
+        // --only p5: just the gpu forwarder's figures, printed (a full run is needed to --record)
+        boolean forwarderOnly = List.of(args).contains("p5");
         long start = System.nanoTime();
         Bench bench = new Bench(quick);
-        String report = bench.run(start);
+        String report = forwarderOnly ? bench.runForwarder(start) : bench.run(start);
         System.out.println(report);
         if (record) {
             Path root = Path.of(System.getProperty("inferbus.root", "."));
@@ -67,7 +69,14 @@ public final class Bench {
         }
         coldPath();
         endToEnd();
+        forwarder();
         footprint();
+        return report(start);
+    }
+
+    private String runForwarder(long start) throws Exception {
+        table.append("| metric | result | target | verdict |\n| --- | --- | --- | --- |\n");
+        forwarder();
         return report(start);
     }
 
@@ -131,6 +140,16 @@ public final class Bench {
                     "lost 0, duplicated 0", r.lost() == 0 && r.duplicated() == 0);
             rawNumbers.append("- P4 ").append(r).append('\n');
         }
+    }
+
+    private void forwarder() throws Exception {
+        Map<String, Stats> f = ForwarderBench.run(new int[] {1, 16, 64}, quick ? 3 : 7);
+        row("P5 gpu forwarder overhead per record, batch of 64 (instant endpoint)", f.get("batch 64 ms/record").format("ms"), "report", null);
+        row("P5 gpu forwarder overhead per record, batch of 1", f.get("batch 1 ms/record").format("ms"), "report", null);
+        row("P5 endpoint calls per batch of 64 / 16 / 1 (maxRequestBatch 16)", String.format("%.0f / %.0f / %.0f",
+                f.get("batch 64 endpoint calls").median(), f.get("batch 16 endpoint calls").median(), f.get("batch 1 endpoint calls").median()),
+                "⌈N/16⌉ = 4 / 1 / 1", f.get("batch 64 endpoint calls").median() == 4 && f.get("batch 16 endpoint calls").median() == 1);
+        raw("P5", f, "");
     }
 
     private void footprint() throws Exception {
