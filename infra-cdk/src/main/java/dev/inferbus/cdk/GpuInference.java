@@ -73,6 +73,7 @@ public final class GpuInference extends Construct implements InferenceTier {
             completion.configureAsyncInvoke(EventInvokeConfigOptions.builder()
                     .retryAttempts(2).maxEventAge(Duration.hours(6)).onFailure(new SqsDestination(completionDlq)).build());
             functions.put(Route.ASYNC_COMPLETION_FUNCTION, completion);
+            Nag.acknowledgeAliasSubscriptions(completion);
         }
         for (Route route : catalog.routes()) {
             if (route.tier() != Tier.GPU) {

@@ -10,11 +10,6 @@ import java.util.List;
 public final class HfTeiFormat implements WireFormat {
 
     @Override
-    public String contentType() {
-        return "application/json";
-    }
-
-    @Override
     public byte[] request(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         texts.forEach(body.putArray("inputs")::add);

@@ -14,11 +14,6 @@ import java.util.List;
 public final class InferbusJsonFormat implements WireFormat {
 
     @Override
-    public String contentType() {
-        return "application/json";
-    }
-
-    @Override
     public byte[] request(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode instances = body.putArray("instances");

@@ -16,11 +16,6 @@ public final class KserveV2Format implements WireFormat {
     static final String OUTPUT = "embedding";
 
     @Override
-    public String contentType() {
-        return "application/json";
-    }
-
-    @Override
     public byte[] request(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode tensor = body.putArray("inputs").addObject().put("name", INPUT).put("datatype", "BYTES");

@@ -26,7 +26,10 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
         };
     }
 
-    String contentType();
+    /** Every format here is JSON; a binary one (e.g. KServe's binary tensor extension) would say otherwise. */
+    default String contentType() {
+        return "application/json";
+    }
 
     /** The request body carrying {@code texts}, in order. */
     byte[] request(List<String> texts);

@@ -10,8 +10,8 @@ import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.functions.gpu.MalformedPayloadException;
 import dev.inferbus.functions.gpu.WireFormat;
 import dev.inferbus.local.emulators.Emulator;
+import dev.inferbus.local.emulators.HttpReplies;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -335,13 +335,7 @@ public final class SageMakerServer implements Emulator {
 
     private static void reply(HttpExchange exchange, int status, String contentType, byte[] body, Map<String, String> headers)
             throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        headers.forEach(exchange.getResponseHeaders()::set);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        HttpReplies.send(exchange, status, contentType, body, headers);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.inferbus.local.cloud;
 
+import static dev.inferbus.local.cloud.Eventually.await;
+import static dev.inferbus.local.cloud.Eventually.read;
+import static dev.inferbus.local.cloud.Eventually.sleep;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -216,29 +220,4 @@ abstract class CloudContractTest {
                 .detailType("InferenceRequested").detail(detail.toString()).build();
     }
 
-    static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

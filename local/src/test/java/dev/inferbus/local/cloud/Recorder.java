@@ -1,5 +1,7 @@
 package dev.inferbus.local.cloud;
 
+import static dev.inferbus.local.cloud.Eventually.read;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -77,11 +79,4 @@ final class Recorder {
         };
     }
 
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.inferbus.local.handlers;
 
+import static dev.inferbus.local.cloud.Eventually.await;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,21 +79,4 @@ final class CloudProbe {
                 .detailType("InferenceRequested").detail(detail.toString()).build();
     }
 
-    static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 60 s");
-            }
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

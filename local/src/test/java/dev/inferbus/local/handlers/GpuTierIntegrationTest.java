@@ -1,7 +1,8 @@
 package dev.inferbus.local.handlers;
 
 import static dev.inferbus.local.handlers.CloudProbe.JSON;
-import static dev.inferbus.local.handlers.CloudProbe.await;
+import static dev.inferbus.local.cloud.Eventually.await;
+import static dev.inferbus.local.cloud.Eventually.read;
 import static dev.inferbus.local.handlers.CloudProbe.detail;
 import static dev.inferbus.local.handlers.CloudProbe.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +19,7 @@ import dev.inferbus.functions.handler.AsyncCompletionHandler;
 import dev.inferbus.functions.handler.FunctionRuntime;
 import dev.inferbus.functions.handler.GpuForwardHandler;
 import dev.inferbus.local.cloud.EmbeddedBackend;
+import dev.inferbus.local.cloud.Eventually;
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.cloud.LocalCloudExtension;
 import dev.inferbus.local.cloud.CloudBackend;
@@ -135,7 +137,7 @@ class GpuTierIntegrationTest {
             assertThat(probe.awaitRow("throttled-" + i).get("status").s()).isEqualTo("COMPLETED");
         }
         await(() -> probe.eventsFor("throttled-").size() >= requests.size());
-        CloudProbe.sleep(java.time.Duration.ofSeconds(4)); // past the visibility timeout: any redelivery shows now
+        Eventually.sleep(java.time.Duration.ofSeconds(4)); // past the visibility timeout: any redelivery shows now
         assertThat(probe.eventsFor("throttled-")).hasSize(requests.size());
         assertThat(probe.eventsFor("throttled-")).allMatch(e -> e.path("detail-type").asText().equals("InferenceCompleted"));
         assertThat(probe.queueDepth("inferbus-gpu-" + REALTIME + "-dlq")).isZero();
@@ -166,7 +168,7 @@ class GpuTierIntegrationTest {
             assertThat(read(done.get("output").s()).path("dim").asInt()).isEqualTo(384);
             assertThat(cloud.resultRow("async-dup-1").orElseThrow().get("completedAt")).isEqualTo(done.get("completedAt"));
             await(() -> probe.eventsFor("async-dup-1").size() == 1);
-            CloudProbe.sleep(java.time.Duration.ofSeconds(1));
+            Eventually.sleep(java.time.Duration.ofSeconds(1));
             assertThat(probe.eventsFor("async-dup-1")).hasSize(1);
         } finally {
             functions.attachFunctions(cloud, CATALOG);
@@ -256,11 +258,4 @@ class GpuTierIntegrationTest {
         }
     }
 
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import static dev.inferbus.local.handlers.CloudProbe.await;
+import static dev.inferbus.local.cloud.Eventually.await;
 import static dev.inferbus.local.handlers.CloudProbe.detail;
 import static dev.inferbus.local.handlers.CloudProbe.entry;
-import static dev.inferbus.local.handlers.CloudProbe.sleep;
+import static dev.inferbus.local.cloud.Eventually.sleep;
 
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.config.FunctionConfig;
