@@ -62,6 +62,9 @@ public final class ResultStore extends Construct {
                 .lifecycleRules(List.of(
                         LifecycleRule.builder().id("claim-checks").prefix("in/").expiration(Duration.days(7)).build(),
                         LifecycleRule.builder().id("async-inputs").prefix("async-in/").expiration(Duration.days(7)).build(),
+                        // the completion reads an asynchronous output within minutes; the result row keeps it after
+                        LifecycleRule.builder().id("async-outputs").prefix("async-out/").expiration(Duration.days(7)).build(),
+                        LifecycleRule.builder().id("async-failures").prefix("async-failures/").expiration(Duration.days(7)).build(),
                         LifecycleRule.builder().id("large-outputs").prefix("results/").expiration(Duration.days(resultTtlDays)).build()))
                 .build();
         models = BucketDeployment.Builder.create(this, "Models")
