@@ -28,7 +28,7 @@ public final class KinesisBatchHandler implements RequestHandler<KinesisEvent, S
     public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
         InferencePipeline.Report report = runtime.pipeline().process(event.getRecords().stream()
                 .map(r -> new InferencePipeline.Record(r.getKinesis().getSequenceNumber(),
-                        StandardCharsets.UTF_8.decode(r.getKinesis().getData().duplicate()).toString()))
+                        StandardCharsets.UTF_8.decode(r.getKinesis().getData().duplicate()).toString(), r.getKinesis().getPartitionKey()))
                 .toList());
         return StreamsEventResponse.builder().withBatchItemFailures(report.retry().stream()
                 .map(seq -> StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(seq).build()).toList()).build();

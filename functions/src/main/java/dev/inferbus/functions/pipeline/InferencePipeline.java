@@ -43,8 +43,17 @@ public final class InferencePipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
 
-    /** One record of an invocation: its id in the batch (message id, sequence number, event id) and its body. */
-    public record Record(String id, String body) {
+    /**
+     * One record of an invocation: its id in the batch (message id, sequence number, event id) and its body.
+     *
+     * @param orderKey for a stream's record, its partition key: records of one key are written in batch order, and
+     *                 none after one that must be retried (the source redelivers from it); null where order does not matter
+     */
+    public record Record(String id, String body, String orderKey) {
+
+        public Record(String id, String body) {
+            this(id, body, null);
+        }
     }
 
     /**
@@ -114,6 +123,7 @@ public final class InferencePipeline {
         slots.forEach(this::decodeAndCheck);
         resolveClaimChecks(slots);
         score(slots);
+        holdBackBehindRetries(slots);
         List<Slot> toWrite = slots.stream().filter(s -> !s.retry && !s.submitted && !s.ended).toList();
         buildRows(toWrite);
         int[] counts = writeAndPublish(toWrite);
@@ -233,6 +243,25 @@ public final class InferencePipeline {
         }
     }
 
+    /**
+     * A stream redelivers from its first failed record, so a record behind a retried one of the same key must not
+     * be written now: its row would end before the earlier record's.
+     */
+    private static void holdBackBehindRetries(List<Slot> slots) {
+        Set<String> blocked = new java.util.HashSet<>();
+        for (Slot slot : slots) {
+            String key = slot.record.orderKey();
+            if (key == null) {
+                continue;
+            }
+            if (blocked.contains(key)) {
+                slot.retry = true;
+            } else if (slot.retry) {
+                blocked.add(key);
+            }
+        }
+    }
+
     private void buildRows(List<Slot> slots) {
         long now = clock.millis();
         List<CompletableFuture<Void>> offloads = new ArrayList<>();
@@ -277,7 +306,8 @@ public final class InferencePipeline {
     /** Writes rows and publishes what is owed; returns {completed, failed, duplicates}. */
     private int[] writeAndPublish(List<Slot> slots) {
         List<Slot> withRows = slots.stream().filter(s -> s.row != null && !s.retry).toList();
-        List<ResultReporter.Fate> fates = reporter.report(withRows.stream().map(s -> s.row).toList());
+        List<ResultReporter.Fate> fates = reporter.report(withRows.stream().map(s -> s.row).toList(),
+                withRows.stream().map(s -> s.record.orderKey()).toList());
         int[] counts = new int[3];
         for (int i = 0; i < withRows.size(); i++) {
             Slot slot = withRows.get(i);

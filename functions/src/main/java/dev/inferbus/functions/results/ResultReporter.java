@@ -41,13 +41,40 @@ public final class ResultReporter {
         this.clock = clock;
     }
 
-    /** One fate per row, in order. */
+    /** Thrown for a row not written because an earlier row of its key was not: it holds no lease to release. */
+    private static final class HeldBack extends RuntimeException {
+        HeldBack() {
+            super("an earlier row of the same key was not written", null, false, false);
+        }
+    }
+
+    /** One fate per row, in order; the rows are written in parallel. */
     public List<Fate> report(List<ResultRow> rows) {
+        return report(rows, java.util.Collections.nCopies(rows.size(), null));
+    }
+
+    /**
+     * One fate per row, in order.
+     *
+     * @param orderKeys per row, a key whose rows are written one after another in list order, none after one that
+     *                  failed (a stream's partition key); null for a row that may be written in parallel with all
+     */
+    public List<Fate> report(List<ResultRow> rows, List<String> orderKeys) {
         Fate[] fates = new Fate[rows.size()];
         long now = clock.millis();
         Map<Integer, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
+        Map<String, CompletableFuture<ResultStore.Write>> lastOfKey = new java.util.HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            writes.put(i, store.put(rows.get(i), now));
+            ResultRow row = rows.get(i);
+            String key = orderKeys.get(i);
+            CompletableFuture<ResultStore.Write> previous = key == null ? null : lastOfKey.get(key);
+            CompletableFuture<ResultStore.Write> write = previous == null ? store.put(row, now)
+                    : previous.handle((written, error) -> error == null ? store.put(row, now)
+                            : CompletableFuture.<ResultStore.Write>failedFuture(new HeldBack())).thenCompose(next -> next);
+            if (key != null) {
+                lastOfKey.put(key, write);
+            }
+            writes.put(i, write);
         }
         CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         List<Integer> owed = new ArrayList<>();
@@ -58,8 +85,10 @@ public final class ResultReporter {
             ResultRow row = rows.get(i);
             if (e.getValue().isCompletedExceptionally()) {
                 fates[i] = Fate.RETRY;
-                // the write may have landed with its lease before the error: release it, or the retry waits it out
-                duplicateChecks.add(store.releaseLease(row.key()).exceptionally(error -> null));
+                if (!(ResultStore.unwrap(e.getValue().handle((w, error) -> error).join()) instanceof HeldBack)) {
+                    // the write may have landed with its lease before the error: release it, or the retry waits it out
+                    duplicateChecks.add(store.releaseLease(row.key()).exceptionally(error -> null));
+                }
             } else if (e.getValue().join() == ResultStore.Write.WRITTEN) {
                 fates[i] = Fate.WRITTEN;
                 owed.add(i);

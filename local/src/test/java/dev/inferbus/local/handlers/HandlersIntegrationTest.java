@@ -13,7 +13,9 @@ import static dev.inferbus.local.cloud.Eventually.sleep;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.handler.FunctionRuntime;
+import dev.inferbus.functions.handler.KinesisBatchHandler;
 import dev.inferbus.functions.handler.SqsBatchHandler;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.local.cloud.CloudBackend;
 import dev.inferbus.local.cloud.LocalCloud;
@@ -137,6 +139,7 @@ class HandlersIntegrationTest {
 
     @Test
     void aDynamoDbWriteFailureRetriesExactlyThoseRecordsWhichCompleteOnRedelivery() {
+        int before = injectedFailures.get();
         withFaultyBatchFunction(new FailFirstPut(), () -> {
             flaky.addAll(List.of("flaky-1", "flaky-3"));
             List<PutEventsRequestEntry> entries = new ArrayList<>();
@@ -150,7 +153,7 @@ class HandlersIntegrationTest {
             }
             await(() -> probe.eventsFor("flaky-").size() == 4);
             sleep(Duration.ofSeconds(1));
-            assertThat(injectedFailures.get()).isEqualTo(2);
+            assertThat(injectedFailures.get() - before).isEqualTo(2);
             assertThat(probe.eventsFor("flaky-")).hasSize(4);
         });
     }
@@ -245,6 +248,36 @@ class HandlersIntegrationTest {
             }
             assertThat(completed).as(device).isSorted();
         }
+    }
+
+    @Test
+    void aFailedWriteHoldsBackTheRecordsBehindItOfTheSameKeySoOrderSurvivesTheRetry() {
+        int before = injectedFailures.get();
+        withFaultyFunction("cpu-stream", KinesisBatchHandler::new, new FailFirstPut(), () -> {
+            flaky.add("held-a-3");
+            List<PutEventsRequestEntry> entries = new ArrayList<>();
+            for (int seq = 0; seq < 10; seq++) {
+                for (String device : List.of("held-a", "held-b")) {
+                    ObjectNode detail = detail(device + "-" + seq, "sensor-anomaly", (ObjectNode) sampleInput("sensor-anomaly-normal-pump-7"));
+                    detail.put("partitionKey", device);
+                    entries.add(entry(detail));
+                }
+            }
+            for (int from = 0; from < entries.size(); from += 10) {
+                List<PutEventsRequestEntry> ten = entries.subList(from, from + 10);
+                cloud.clients().events().putEvents(b -> b.entries(ten));
+            }
+
+            for (String device : List.of("held-a", "held-b")) {
+                List<Long> completed = new ArrayList<>();
+                for (int seq = 0; seq < 10; seq++) {
+                    completed.add(Long.parseLong(probe.awaitRow(device + "-" + seq).get("completedAt").n()));
+                }
+                assertThat(completed).as(device).isSorted();
+            }
+            assertThat(injectedFailures.get() - before).isEqualTo(1);
+            await(() -> probe.eventsFor("held-").size() == 20);
+        });
     }
 
     @Test
@@ -346,9 +379,15 @@ class HandlersIntegrationTest {
 
     /** Runs {@code test} with the batch function's AWS calls going through {@code fault}, then restores it. */
     private void withFaultyBatchFunction(ExecutionInterceptor fault, Runnable test) {
-        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, "cpu-batch", "../samples/catalog.yaml")),
+        withFaultyFunction("cpu-batch", SqsBatchHandler::new, fault, test);
+    }
+
+    /** Runs {@code test} with a function's AWS calls going through {@code fault}, then restores the functions. */
+    private void withFaultyFunction(String function, java.util.function.Function<FunctionRuntime, RequestHandler<?, ?>> handler,
+                                    ExecutionInterceptor fault, Runnable test) {
+        FunctionRuntime faulty = new FunctionRuntime(FunctionConfig.from(LocalFunctions.environment(cloud, function, "../samples/catalog.yaml")),
                 List.of(fault));
-        cloud.attach("cpu-batch", new SqsBatchHandler(faulty));
+        cloud.attach(function, handler.apply(faulty));
         try {
             test.run();
         } finally {
