@@ -123,9 +123,9 @@ public final class InferencePipeline {
         slots.forEach(this::decodeAndCheck);
         resolveClaimChecks(slots);
         score(slots);
-        holdBackBehindRetries(slots);
         List<Slot> toWrite = slots.stream().filter(s -> !s.retry && !s.submitted && !s.ended).toList();
         buildRows(toWrite);
+        holdBackBehindRetries(slots);
         int[] counts = writeAndPublish(toWrite);
         counts[2] += (int) slots.stream().filter(s -> s.ended).count();
         List<String> retry = slots.stream().filter(s -> s.retry).map(s -> s.record.id()).toList();
@@ -236,7 +236,10 @@ public final class InferencePipeline {
             switch (outcomes.get(i)) {
                 case Outcome.Scored scored -> slot.scored = scored;
                 case Outcome.Failed failed -> slot.rejection = reject(slot.request.detail(), failed.code(), failed.message());
-                case Outcome.Retry retry -> slot.retry = true;
+                case Outcome.Retry retry -> {
+                    slot.retry = true;
+                    LOG.warn("{} goes back for a retry: {}", slot.request.detail().requestId(), retry.reason());
+                }
                 case Outcome.Submitted submitted -> slot.submitted = true;
                 case Outcome.Ended ended -> slot.ended = true;
             }
