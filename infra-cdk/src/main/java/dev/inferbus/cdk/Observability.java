@@ -18,8 +18,9 @@ import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.constructs.Construct;
 
 /**
- * Alarms (any message in a DLQ, a Kinesis consumer falling behind, function errors and throttles) and one
- * dashboard: per-model latency and throughput from the functions' EMF metrics, queue age and DLQ depth.
+ * Alarms (any message in a DLQ, a Kinesis consumer falling behind, function errors and throttles, an endpoint
+ * answering 5xx) and one dashboard: per-model latency and throughput from the functions' EMF metrics, queue age
+ * and DLQ depth, and the gpu endpoints' latency and errors.
  */
 public final class Observability extends Construct {
 
@@ -73,6 +74,44 @@ public final class Observability extends Construct {
         dashboard.addWidgets(
                 GraphWidget.Builder.create().title("Oldest queued request (s)").left(queueAge).width(12).build(),
                 GraphWidget.Builder.create().title("Dead-letter queue depth").left(dlqDepth).width(12).build());
+        endpoints(catalog, dashboard);
+    }
+
+    /**
+     * The gpu endpoints as SageMaker reports them: an alarm on any 5xx (the forwarder retries them, so a
+     * steady stream means work piling up), and model latency beside the 4xx/5xx counts on the dashboard.
+     */
+    private void endpoints(ModelCatalog catalog, Dashboard dashboard) {
+        List<IMetric> latency = new ArrayList<>();
+        List<IMetric> errors = new ArrayList<>();
+        for (ModelSpec model : catalog.models()) {
+            if (model.endpoint() == null) {
+                continue;
+            }
+            String name = model.endpoint().name();
+            // unlabelled: CloudFormation renders a labelled metric as metric math, which hides its name
+            Metric fiveXx = Metric.Builder.create().namespace("AWS/SageMaker").metricName("Invocation5XXErrors")
+                    .dimensionsMap(Map.of("EndpointName", name, "VariantName", "AllTraffic")).statistic("Sum")
+                    .period(Duration.minutes(1)).build();
+            alarms.add(fiveXx.createAlarm(this, "Endpoint5xx-" + name, CreateAlarmOptions.builder()
+                    .alarmDescription("SageMaker endpoint " + name + " answers 5xx; the forwarder keeps retrying those records")
+                    .threshold(0).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .evaluationPeriods(5).datapointsToAlarm(3).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+            latency.add(endpointMetric(name, "ModelLatency", "p95"));
+            errors.add(endpointMetric(name, "Invocation5XXErrors", "Sum"));
+            errors.add(endpointMetric(name, "Invocation4XXErrors", "Sum"));
+        }
+        if (!latency.isEmpty()) {
+            dashboard.addWidgets(
+                    GraphWidget.Builder.create().title("Endpoint model latency (µs)").left(latency).width(12).build(),
+                    GraphWidget.Builder.create().title("Endpoint errors").left(errors).width(12).build());
+        }
+    }
+
+    private static IMetric endpointMetric(String endpoint, String name, String statistic) {
+        return Metric.Builder.create().namespace("AWS/SageMaker").metricName(name)
+                .dimensionsMap(Map.of("EndpointName", endpoint, "VariantName", "AllTraffic")).statistic(statistic)
+                .label(endpoint + " " + name + " " + statistic).period(Duration.minutes(1)).build();
     }
 
     private static IMetric modelMetric(ModelSpec model, String name, String statistic) {

@@ -170,7 +170,8 @@ class InferbusStackTest {
     void alarmsWatchDlqsIteratorAgeAndFunctionErrors() {
         Map<String, Map<String, Object>> alarms = synth.resources("AWS::CloudWatch::Alarm");
         assertThat(alarms.values()).extracting(a -> a.get("MetricName"))
-                .contains("ApproximateNumberOfMessagesVisible", "GetRecords.IteratorAgeMilliseconds", "Errors", "Throttles");
+                .contains("ApproximateNumberOfMessagesVisible", "GetRecords.IteratorAgeMilliseconds", "Errors", "Throttles",
+                        "Invocation5XXErrors");
         assertThat(synth.resources("AWS::CloudWatch::Dashboard")).hasSize(1);
     }
 }
