@@ -67,6 +67,7 @@ public final class LocalCloud implements AutoCloseable {
 
     private final ModelCatalog catalog;
     private final Settings settings;
+    private final Map<String, Integer> ports;
     private final ObjectMapper json = new ObjectMapper();
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Emulator> emulators = new LinkedHashMap<>();
@@ -107,6 +108,7 @@ public final class LocalCloud implements AutoCloseable {
     private LocalCloud(ModelCatalog catalog, Settings settings) {
         this.catalog = catalog;
         this.settings = settings;
+        this.ports = ports(settings);
     }
 
     public static LocalCloud start(ModelCatalog catalog, Settings settings) throws Exception {
@@ -388,15 +390,31 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     private int port(String service) {
-        return settings.randomPorts() ? freePort() : DEFAULT_PORTS.get(service);
+        return ports.get(service);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /**
+     * Each service's port: the conventional ones, or free loopback ports held open together while they are
+     * chosen, so that no two services (started side by side) are handed the same one.
+     */
+    private static Map<String, Integer> ports(Settings settings) {
+        if (!settings.randomPorts()) {
+            return DEFAULT_PORTS;
+        }
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (String service : DEFAULT_PORTS.keySet()) {
+                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports.put(service, socket.getLocalPort());
+            }
         } catch (IOException e) {
             throw new IllegalStateException("no free port on loopback", e);
+        } finally {
+            held.forEach(LocalCloud::closeQuietly);
         }
+        return ports;
     }
 
     private interface Start<T> {
