@@ -1,6 +1,5 @@
 package dev.inferbus.bench;
 
-import dev.inferbus.functions.handler.FunctionRuntime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
