@@ -40,8 +40,8 @@ final class InferenceFunctions {
                           Code code, Architecture architecture, InferenceBus bus, ResultStore store) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("INFERBUS_MODELS", String.join(",", models));
-        env.put("INFERBUS_CATALOG", store.modelRoot() + "catalog.yaml");
-        env.put("INFERBUS_MODEL_ROOT", store.modelRoot());
+        env.put("INFERBUS_CATALOG", store.catalogLocation());
+        env.put("INFERBUS_MODEL_ROOT", store.artifactRoot());
         env.put("INFERBUS_TABLE", store.table().getTableName());
         env.put("INFERBUS_BUS", bus.bus().getEventBusName());
         env.put("INFERBUS_BUCKET", store.bucket().getBucketName());

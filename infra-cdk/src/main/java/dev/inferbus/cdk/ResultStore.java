@@ -98,7 +98,16 @@ public final class ResultStore extends Construct {
                 (software.amazon.awscdk.CfnElement) bucket.getNode().getDefaultChild());
     }
 
-    public String modelRoot() {
-        return "s3://" + bucket.getBucketName() + "/" + MODELS_PREFIX;
+    /**
+     * What the catalog's artifact paths ({@code models/<id>/<version>/…}) are relative to: the bucket's root, since
+     * the model folders are deployed under {@link #MODELS_PREFIX}.
+     */
+    public String artifactRoot() {
+        return "s3://" + bucket.getBucketName() + "/";
+    }
+
+    /** Where the deployed catalog lies. */
+    public String catalogLocation() {
+        return artifactRoot() + MODELS_PREFIX + "catalog.yaml";
     }
 }

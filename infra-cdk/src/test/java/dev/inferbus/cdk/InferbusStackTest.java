@@ -48,6 +48,46 @@ class InferbusStackTest {
                 "Handler", "dev.inferbus.functions.handler.SqsBatchHandler::handleRequest", "MemorySize", 2048, "Timeout", 120));
     }
 
+    /**
+     * A cpu function reads each model at {@code INFERBUS_MODEL_ROOT} + the catalog's artifact path; that key must be
+     * one the bucket deployment writes (its destination prefix + a file of the models folder it deploys), and the
+     * catalog must be where {@code INFERBUS_CATALOG} says.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyCpuModelIsReadFromAKeyTheBucketDeploymentWrites() throws Exception {
+        Map<String, Object> deployment = synth.resources("Custom::CDKBucketDeployment").values().iterator().next();
+        String prefix = (String) deployment.get("DestinationBucketKeyPrefix");
+        java.nio.file.Path models = java.nio.file.Path.of("../samples/target/classes/models");
+        for (Map<String, Object> function : synth.resources("AWS::Lambda::Function").values()) {
+            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) function.getOrDefault("Environment", Map.of()))
+                    .getOrDefault("Variables", Map.of());
+            if (!env.containsKey("INFERBUS_MODEL_ROOT")) {
+                continue;
+            }
+            String root = keyUnderBucket(env.get("INFERBUS_MODEL_ROOT"));
+            assertThat(keyUnderBucket(env.get("INFERBUS_CATALOG"))).isEqualTo(prefix + "catalog.yaml");
+            for (String id : ((String) env.get("INFERBUS_MODELS")).split(",")) {
+                var model = synth.catalog.find(id).orElseThrow();
+                if (model.artifact() == null) {
+                    continue; // a gpu model: its endpoint holds it
+                }
+                String key = root + model.artifact();
+                assertThat(key).as(id).startsWith(prefix);
+                assertThat(models.resolve(key.substring(prefix.length()))).as(id + " deployed as " + key).isRegularFile();
+            }
+        }
+    }
+
+    /** The key part of {@code s3://<bucket ref>/<key>} as the template writes it: a Join of "s3://", the Ref, "/…". */
+    @SuppressWarnings("unchecked")
+    private static String keyUnderBucket(Object joined) {
+        List<Object> parts = (List<Object>) ((List<Object>) ((Map<String, Object>) joined).get("Fn::Join")).get(1);
+        assertThat(parts.get(0)).isEqualTo("s3://");
+        assertThat(parts.get(1)).isInstanceOf(Map.class);
+        return parts.subList(2, parts.size()).stream().map(String::valueOf).reduce("", String::concat).substring(1);
+    }
+
     @Test
     void everyRuleCarriesItsRoutesPatternExactly() throws Exception {
         Map<String, Map<String, Object>> rules = synth.resources("AWS::Events::Rule");
