@@ -1,9 +1,7 @@
 package dev.inferbus.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.cloud.LocalFunctions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +23,7 @@ final class EndToEndBench {
 
     static List<Result> run(int[] rates, Duration each) throws Exception {
         List<Result> results = new ArrayList<>();
-        try (LocalCloud cloud = LocalCloud.start(CatalogLoader.loadClasspath(), LocalCloud.Settings.defaults().withRandomPorts());
-             LocalFunctions functions = new LocalFunctions()) {
-            functions.attachFunctions(cloud, "classpath:");
+        try (LocalCloud cloud = LocalCloud.start(LocalCloud.Settings.defaults().withRandomPorts(), System.err)) {
             Map<String, AtomicInteger> published = new ConcurrentHashMap<>();
             cloud.observe("bench-results", "{\"source\":[\"inferbus\"]}", (event, json) ->
                     published.computeIfAbsent(event.path("detail").path("requestId").asText(), k -> new AtomicInteger()).incrementAndGet());
@@ -63,7 +59,7 @@ final class EndToEndBench {
                     case 2, 3 -> detail.put("model", "sensor-anomaly").put("partitionKey", "device-" + (i % 20)).set("input", windows.get(i));
                     default -> detail.put("model", "sentence-embedder").set("input", Workload.textInput(texts.get(i)));
                 }
-                entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.catalog().bus()).source("bench")
+                entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source("bench")
                         .detailType("InferenceRequested").detail(detail.toString()).build());
                 putAt.put(id, now);
             }

@@ -9,8 +9,6 @@ import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.handler.FunctionRuntime;
 import dev.inferbus.functions.handler.GpuForwardHandler;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.cloud.LocalFunctions;
-import dev.inferbus.local.lambda.LocalContext;
 import dev.inferbus.local.sagemaker.SageMakerServer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -37,10 +35,13 @@ final class ForwarderBench {
         List<ModelSpec> gpu = catalog.models().stream().filter(m -> m.endpoint() != null).toList();
         float[] vector = new float[384];
         vector[0] = 1f;
-        try (LocalCloud cloud = LocalCloud.start(catalog, LocalCloud.Settings.defaults().withRandomPorts());
+        try (LocalCloud cloud = LocalCloud.start(LocalCloud.Settings.defaults().withRandomPorts(), System.err);
              SageMakerServer instant = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu,
                      model -> texts -> texts.stream().map(t -> vector).toList(), null, null, (e, ok, m) -> { }, "us-east-1")) {
-            Map<String, String> env = new HashMap<>(LocalFunctions.environment(cloud, FUNCTION, "classpath:"));
+            // the deployed forwarder's own environment, run in this JVM to time its compute path alone
+            Map<String, String> env = new HashMap<>(cloud.functionEnvironment(FUNCTION));
+            System.setProperty("aws.accessKeyId", "local");
+            System.setProperty("aws.secretAccessKey", "local");
             env.put(FunctionConfig.ENDPOINT_PREFIX + "SAGEMAKER", instant.endpoint().toString());
             try (FunctionRuntime runtime = new FunctionRuntime(FunctionConfig.from(env))) {
                 GpuForwardHandler handler = new GpuForwardHandler(runtime);

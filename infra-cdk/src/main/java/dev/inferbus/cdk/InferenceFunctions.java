@@ -29,6 +29,8 @@ import software.constructs.Construct;
 final class InferenceFunctions {
 
     static final String ALIAS = "live";
+    /** The tag naming a function as the catalog's routes do ({@code cpu-direct}, {@code gpu-<endpoint>}, …). */
+    public static final String FUNCTION_TAG = "inferbus:function";
     /** SQS redelivers a message this many times before its DLQ takes it. */
     static final int MAX_RECEIVE_COUNT = 3;
 
@@ -57,6 +59,8 @@ final class InferenceFunctions {
                 .environment(env)
                 .build();
         function.getNode().addDependency(store.models());
+        // the catalog's name for the function, beside CloudFormation's generated one: the local cloud and operators find it by this
+        software.amazon.awscdk.Tags.of(function).add(FUNCTION_TAG, name);
         store.table().grant(function, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
         // Exact actions on exact prefixes (CDK's grantRead would add s3:GetObject*, s3:List*, s3:GetBucket*).
         grantObjects(function, store, "s3:GetObject", ResultStore.MODELS_PREFIX, "in/");

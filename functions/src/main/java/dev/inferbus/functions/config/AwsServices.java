@@ -3,8 +3,6 @@ package dev.inferbus.functions.config;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
@@ -48,11 +46,9 @@ public final class AwsServices implements AutoCloseable {
     private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder, FunctionConfig config, String service) {
         builder.region(Region.of(config.region())).httpClient(http)
                 .overrideConfiguration(o -> o.executionInterceptors(interceptors));
+        // credentials always come from the default chain: Lambda (and the local cloud, per function) sets them in
+        // the environment as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
         config.endpoint(service).ifPresent(builder::endpointOverride);
-        if (!config.endpoints().isEmpty()) {
-            // a local cloud accepts any credentials; the cloud's come from the function's role
-            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-        }
         return builder;
     }
 

@@ -3,15 +3,13 @@ package dev.inferbus.local.cli;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.cloud.LocalFunctions;
 import dev.inferbus.local.soak.Soak;
-import java.util.List;
 import dev.inferbus.local.demo.Demo;
 import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * {@code demo}: starts the local cloud with the real handlers, puts every sample event through PutEvents, waits
+ * {@code demo}: deploys the synthesized template to the local cloud (every function a process of its zip), puts every sample event through PutEvents, waits
  * for the results, prints them and stops. Exit 0 iff every sample ended as it promises.
  */
 final class DemoCommand {
@@ -44,13 +42,10 @@ final class DemoCommand {
 
     /** {@code --soak}: the reconciliation of many mixed events with faults on; exit 0 iff nothing lost or doubled. */
     private int soak(int events, int rate) throws Exception {
-        var catalog = CatalogLoader.loadClasspath();
-        var faults = Soak.functionFaults(Soak.FaultRates.DEFAULT);
-        try (LocalCloud cloud = LocalCloud.start(catalog, Soak.settings());
-             LocalFunctions functions = new LocalFunctions(List.of(faults))) {
-            out.println("functions attached: " + functions.attachFunctions(cloud, "classpath:"));
+        try (LocalCloud cloud = LocalCloud.start(Soak.settings(), err)) {
+            cloud.report().forEach(out::println);
             out.printf("soak: %d events at up to %d/s with faults on%n", events, rate);
-            Soak.Report report = new Soak(out).run(cloud, faults, Soak.FaultRates.DEFAULT, events, rate);
+            Soak.Report report = new Soak(out).run(cloud, CatalogLoader.loadClasspath(), Soak.FaultRates.DEFAULT, events, rate);
             out.println(report.clean() ? "soak passed" : "soak FAILED");
             return report.clean() ? 0 : 1;
         }
@@ -58,14 +53,10 @@ final class DemoCommand {
 
     private int demo() throws Exception {
         long start = System.nanoTime();
-        var catalog = CatalogLoader.loadClasspath();
-        try (LocalCloud cloud = LocalCloud.start(catalog, LocalCloud.Settings.defaults().withRandomPorts());
-             LocalFunctions functions = new LocalFunctions()) {
-            out.printf("local cloud up in %d ms%n", (System.nanoTime() - start) / 1_000_000);
-            long attach = System.nanoTime();
-            out.println("functions attached: " + functions.attachFunctions(cloud, "classpath:")
-                    + String.format(" (%d ms, models loaded)", (System.nanoTime() - attach) / 1_000_000));
-            boolean ok = new Demo(cloud, out).run(SampleEvents.all(), Duration.ofSeconds(120));
+        try (LocalCloud cloud = LocalCloud.start(LocalCloud.Settings.defaults().withRandomPorts(), err)) {
+            out.printf("local cloud up in %d ms, every function a process of its deployment zip:%n", (System.nanoTime() - start) / 1_000_000);
+            cloud.report().forEach(out::println);
+            boolean ok = new Demo(cloud, CatalogLoader.loadClasspath(), out).run(SampleEvents.all(), Duration.ofSeconds(120));
             out.printf("demo %s in %.1f s%n", ok ? "passed" : "FAILED", (System.nanoTime() - start) / 1e9);
             return ok ? 0 : 1;
         }

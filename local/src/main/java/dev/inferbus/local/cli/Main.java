@@ -31,6 +31,7 @@ public final class Main {
             case "up" -> new UpCommand(out, err).run(rest);
             case "demo" -> new DemoCommand(out, err).run(rest);
             case "put" -> new PutCommand(out, err).run(rest);
+            case "logs" -> new LogsCommand(out, err).run(rest);
             case "serve-endpoint" -> new ServeEndpointCommand(out, err).run(rest);
             default -> {
                 err.println("unknown command '" + args[0] + "'\n" + usage());
@@ -43,7 +44,8 @@ public final class Main {
         return """
                 usage: ./inferbus <command>
                   score MODEL JSON   score one input in process and print the output JSON
-                  up                 start the embedded local cloud with the handlers until Ctrl-C (--random-ports)
+                  up                 deploy the synthesized template to the embedded local cloud until Ctrl-C (--random-ports)
+                  logs FUNCTION      print a function's log in the running 'up' (--follow)
                   demo               put every sample event through the local cloud and check the results
                   put FILE...        put event files on a running 'up' (--endpoint URL) or on AWS (--aws)
                   serve-endpoint MODEL  serve a gpu model's local artifact as a SageMaker container (GET /ping,

@@ -1,16 +1,16 @@
 package dev.inferbus.local.cli;
 
-import dev.inferbus.events.catalog.CatalogLoader;
-import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.cloud.LocalFunctions;
+import dev.inferbus.local.template.Synthesizer;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code up [--random-ports] [--catalog FILE]}: starts the local cloud and stays up until Ctrl-C, printing one
- * {@code endpoint.<service>=<url>} line per service, then {@code bus=}, {@code table=} and {@code ready}.
+ * {@code up [--random-ports]}: synthesizes the CDK app, deploys its template to the local cloud and stays up until
+ * Ctrl-C or SIGTERM, which stop every process it started. Prints one {@code endpoint.<service>=<url>} line per
+ * service, the functions it started and what it does not emulate, then {@code ready}.
  */
 final class UpCommand {
 
@@ -24,38 +24,33 @@ final class UpCommand {
 
     int run(String[] args) throws Exception {
         LocalCloud.Settings settings = LocalCloud.Settings.defaults();
-        ModelCatalog catalog = null;
-        String catalogPath = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--random-ports" -> settings = settings.withRandomPorts();
-                case "--catalog" -> {
-                    catalogPath = args[++i];
-                    catalog = CatalogLoader.load(Path.of(catalogPath));
-                }
-                default -> {
-                    err.println("usage: ./inferbus up [--random-ports] [--catalog catalog.yaml]");
-                    return 2;
-                }
+        for (String arg : args) {
+            if (arg.equals("--random-ports")) {
+                settings = settings.withRandomPorts();
+            } else {
+                err.println("usage: ./inferbus up [--random-ports]");
+                return 2;
             }
         }
-        if (catalog == null) {
-            catalog = CatalogLoader.loadClasspath();
-        }
         long start = System.nanoTime();
-        LocalCloud cloud = LocalCloud.start(catalog, settings);
-        LocalFunctions functions = new LocalFunctions();
+        Path root = Synthesizer.projectRoot();
+        var assembly = Synthesizer.synthesize(root, root.resolve("infra-cdk/target/local-cdk.out"), err);
+        Path work = LogsCommand.upDirectory(root);
+        LogsCommand.clear(work);
+        LocalCloud cloud = LocalCloud.start(assembly, settings, Files.createDirectories(work));
         CountDownLatch stopped = new CountDownLatch(1);
+        // the JVM runs shutdown hooks on SIGINT (Ctrl-C) and SIGTERM alike
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();
-            functions.close();
             stopped.countDown();
         }, "inferbus-up-shutdown"));
-        functions.attachFunctions(cloud, catalogPath == null ? "classpath:" : catalogPath);
+        LogsCommand.record(work, cloud.functionNames());
         cloud.endpoints().byService().forEach((service, uri) -> out.println("endpoint." + service + "=" + uri));
-        out.println("bus=" + catalog.bus());
-        out.println("table=" + LocalCloud.TABLE);
-        out.println("bucket=" + LocalCloud.BUCKET);
+        out.println("bus=" + cloud.busName());
+        out.println("table=" + cloud.tableName());
+        out.println("bucket=" + cloud.bucketName());
+        cloud.report().forEach(out::println);
+        out.println("logs: ./inferbus logs FUNCTION [--follow] (" + work.resolve("logs") + ")");
         err.printf("started in %d ms; Ctrl-C stops everything%n", (System.nanoTime() - start) / 1_000_000);
         out.println("ready");
         out.flush();

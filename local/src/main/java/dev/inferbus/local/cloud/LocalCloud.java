@@ -1,16 +1,12 @@
 package dev.inferbus.local.cloud;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SNSEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
-import dev.inferbus.events.routing.Route;
+import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
 import dev.inferbus.local.emulators.ElasticMqServer;
 import dev.inferbus.local.emulators.Emulator;
@@ -18,19 +14,22 @@ import dev.inferbus.local.emulators.KinesaliteServer;
 import dev.inferbus.local.emulators.S3ProxyServer;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
-import dev.inferbus.local.lambda.AsyncInvoker;
-import dev.inferbus.local.lambda.FunctionSpec;
-import dev.inferbus.local.lambda.KinesisEventSource;
-import dev.inferbus.local.lambda.SnsDelivery;
-import dev.inferbus.local.lambda.SqsEventSource;
+import dev.inferbus.local.faults.FaultProxy;
+import dev.inferbus.local.lambda.Invoker;
+import dev.inferbus.local.lambda.runtime.FunctionPool;
+import dev.inferbus.local.lambda.runtime.LambdaService;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
 import dev.inferbus.local.sagemaker.SageMakerServer;
-import dev.inferbus.functions.runtime.ArtifactSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.inferbus.local.template.CloudAssembly;
+import dev.inferbus.local.template.NotEmulated;
+import dev.inferbus.local.template.Resource;
+import dev.inferbus.local.template.Synthesizer;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,84 +37,125 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The embedded local cloud: real protocol servers on loopback (DynamoDB Local, ElasticMQ, s3proxy, kinesalite),
- * inferbus' own PutEvents endpoint routing with the catalog's patterns, and the catalog's queues, DLQs, streams,
- * table and bucket — the same resources the CDK app creates. Functions are attached as {@link RequestHandler}s
- * and driven like Lambda's event source mappings.
+ * The embedded local cloud. Its only input is the synthesized template: real protocol servers on loopback
+ * (DynamoDB Local, ElasticMQ, s3proxy, kinesalite), inferbus' own PutEvents endpoint and SageMaker stand-in, and
+ * on them the stack's resources as {@link TemplateDeployment} creates them — every Java function a set of
+ * execution environments running its deployment zip under AWS's runtime interface client.
  */
 public final class LocalCloud implements AutoCloseable {
 
-    public static final String TABLE = "inferbus-results";
-    public static final String BUCKET = "inferbus-payloads";
-
     /** Conventional ports of each service, used unless {@code randomPorts}. */
-    public static final Map<String, Integer> DEFAULT_PORTS = Map.of(
-            "events", 4010, "dynamodb", 8000, "sqs", 9324, "s3", 9000, "kinesis", 4567, "sagemaker", 8080);
+    public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
+    private static final String FUNCTION_TAG = "inferbus:function";
 
-    private final ModelCatalog catalog;
+    /**
+     * What the local cloud changes of the template's timing, each printed at start-up: AWS's retry delays are
+     * minutes (a queue's visibility timeout is six function timeouts), which tests and the soak cannot wait for.
+     *
+     * @param visibilityTimeoutCap seconds a queue's visibility timeout is capped at, or 0 for the template's
+     * @param maxReceiveCount receives before a redrive, or 0 for the template's
+     * @param kinesisRetryAttempts retries of a failed stream batch, or -1 for the template's
+     * @param asyncRetryDelay delay before each retry of a failed asynchronous invocation (AWS: about a minute)
+     * @param maxEnvironmentsPerFunction execution environments of a function whose template sets no concurrency
+     */
+    public record Settings(boolean randomPorts, int visibilityTimeoutCap, int maxReceiveCount, int kinesisRetryAttempts,
+                           Duration asyncRetryDelay, int maxEnvironmentsPerFunction) {
+
+        public static Settings defaults() {
+            return new Settings(false, 0, 0, -1, Duration.ofSeconds(60), 2);
+        }
+
+        public Settings withRandomPorts() {
+            return new Settings(true, visibilityTimeoutCap, maxReceiveCount, kinesisRetryAttempts, asyncRetryDelay, maxEnvironmentsPerFunction);
+        }
+
+        /** Random ports and retries within seconds, for tests that watch redelivery happen. */
+        public static Settings forTests() {
+            return new Settings(true, 5, 0, 2, Duration.ofMillis(200), 2);
+        }
+
+        int visibilityTimeout(int template) {
+            return visibilityTimeoutCap > 0 ? Math.min(visibilityTimeoutCap, template) : template;
+        }
+
+        int maxReceiveCount(int template) {
+            return maxReceiveCount > 0 ? maxReceiveCount : template;
+        }
+
+        int kinesisRetryAttempts(int template) {
+            return kinesisRetryAttempts >= 0 ? kinesisRetryAttempts : template;
+        }
+
+        /** EventBridge retries an undeliverable target for up to a day; locally a few immediate attempts. */
+        int maxTargetRetries() {
+            return 2;
+        }
+
+        List<String> deviations() {
+            List<String> out = new ArrayList<>();
+            if (visibilityTimeoutCap > 0) {
+                out.add("queue visibility timeouts capped at " + visibilityTimeoutCap + " s");
+            }
+            if (maxReceiveCount > 0) {
+                out.add("redrive after " + maxReceiveCount + " receives");
+            }
+            if (kinesisRetryAttempts >= 0) {
+                out.add("stream batches retried " + kinesisRetryAttempts + " times");
+            }
+            out.add("asynchronous invocations retried after " + asyncRetryDelay.toMillis() + " ms");
+            out.add("at most " + maxEnvironmentsPerFunction + " execution environments per function without a concurrency setting");
+            return out;
+        }
+    }
+
     private final Settings settings;
+    private final CloudAssembly assembly;
     private final Map<String, Integer> ports;
     private final ObjectMapper json = new ObjectMapper();
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Emulator> emulators = new LinkedHashMap<>();
-    private final Map<String, List<AutoCloseable>> functions = new LinkedHashMap<>();
-    private EventRouter router;
+    private final EventRouter router = new EventRouter();
+    private final Path workDirectory;
     private AwsClients clients;
     private SageMakerServer sageMaker;
     private PutEventsServer putEvents;
-    /** The completion function's invoker: the local stand-in for its subscription to the async endpoints' topics. */
-    private final java.util.concurrent.atomic.AtomicReference<AsyncInvoker<?>> completionTarget =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private FaultProxy dynamoDbFaults;
+    private FaultProxy s3Faults;
+    private LambdaService lambda;
+    private TemplateDeployment deployment;
+    private String busName;
+    private String tableName;
+    private String bucketName;
+    private final List<String> report = new ArrayList<>();
 
-    /**
-     * @param visibilityTimeoutSeconds how long a received message stays hidden; failures reappear after it
-     * @param maxReceiveCount receives before a queue's redrive moves a message to its DLQ
-     * @param asyncRetryDelay delay before each retry of a failed asynchronous invoke (AWS: about a minute)
-     */
-    public record Settings(boolean randomPorts, int visibilityTimeoutSeconds, int maxReceiveCount, int kinesisRetryAttempts,
-                           Duration asyncRetryDelay) {
-
-        public static Settings defaults() {
-            return new Settings(false, 30, 3, 3, Duration.ofSeconds(2));
-        }
-
-        public Settings withRandomPorts() {
-            return new Settings(true, visibilityTimeoutSeconds, maxReceiveCount, kinesisRetryAttempts, asyncRetryDelay);
-        }
-
-        /**
-         * Random ports and retries within seconds, for tests that watch redelivery happen. The visibility timeout
-         * stays above the longest batching window plus a batch's work, or a message would reappear mid-batch.
-         */
-        public static Settings forTests() {
-            return new Settings(true, 3, 3, 2, Duration.ofMillis(100));
-        }
-    }
-
-    private LocalCloud(ModelCatalog catalog, Settings settings) {
-        this.catalog = catalog;
+    private LocalCloud(CloudAssembly assembly, Settings settings, Path workDirectory) {
+        this.assembly = assembly;
         this.settings = settings;
+        this.workDirectory = workDirectory;
         this.ports = ports(settings);
     }
 
-    public static LocalCloud start(ModelCatalog catalog, Settings settings) throws Exception {
-        LocalCloud cloud = new LocalCloud(catalog, settings);
+    /** Synthesizes the CDK app (reusing the last synth while its inputs are unchanged) and deploys its template. */
+    public static LocalCloud start(Settings settings, PrintStream progress) throws Exception {
+        Path root = Synthesizer.projectRoot();
+        CloudAssembly assembly = Synthesizer.synthesize(root, root.resolve("infra-cdk/target/local-cdk.out"), progress);
+        return start(assembly, settings, Files.createTempDirectory("inferbus-local-"));
+    }
+
+    public static LocalCloud start(CloudAssembly assembly, Settings settings, Path workDirectory) throws Exception {
+        // the function processes run as an unprivileged user: they must reach their (read-only) code below it
+        Files.setPosixFilePermissions(workDirectory, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        LocalCloud cloud = new LocalCloud(assembly, settings, workDirectory);
         try {
             cloud.startServices();
-            cloud.createResources();
+            cloud.deploy();
         } catch (Exception | Error e) {
             cloud.close();
             throw e;
@@ -124,14 +164,15 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     private void startServices() throws Exception {
+        busName = assembly.template().ofType("AWS::Events::EventBus").stream().findFirst()
+                .map(bus -> bus.properties().path("Name").asText()).orElse("default");
         // The servers are independent: start them side by side.
         CompletableFuture<Emulator> dynamo = CompletableFuture.supplyAsync(() -> unchecked(() -> DynamoDbLocalServer.start(port("dynamodb"))));
         CompletableFuture<Emulator> sqs = CompletableFuture.supplyAsync(() -> ElasticMqServer.start(port("sqs"),
                 AwsClients.REGION, AwsClients.ACCOUNT));
         CompletableFuture<Emulator> s3 = CompletableFuture.supplyAsync(() -> unchecked(() -> S3ProxyServer.start(port("s3"))));
         CompletableFuture<Emulator> kinesis = CompletableFuture.supplyAsync(() -> unchecked(() -> KinesaliteServer.start(port("kinesis"))));
-        router = new EventRouter(catalog.routes());
-        putEvents = PutEventsServer.start(port("events"), router, catalog.bus(), AwsClients.REGION, AwsClients.ACCOUNT, json);
+        putEvents = PutEventsServer.start(port("events"), router, busName, AwsClients.REGION, AwsClients.ACCOUNT, json);
         register(putEvents);
         Exception failure = null;
         for (CompletableFuture<Emulator> f : List.of(dynamo, sqs, s3, kinesis)) {
@@ -151,33 +192,101 @@ public final class LocalCloud implements AutoCloseable {
         }
         clients = new AwsClients(endpoints());
         started.add(clients);
-        startSageMaker();
+        // the functions reach DynamoDB and S3 through proxies, where tests and the soak inject service faults
+        dynamoDbFaults = FaultProxy.start("dynamodb", 0, emulators.get("dynamodb").endpoint());
+        started.add(dynamoDbFaults);
+        s3Faults = FaultProxy.start("s3", 0, emulators.get("s3").endpoint());
+        started.add(s3Faults);
     }
 
-    /** The gpu models' endpoints, each served by its local artifact, when the catalog has any. */
+    private void deploy() throws Exception {
+        deployment = new TemplateDeployment(assembly, clients, settings, workDirectory);
+        started.add(deployment);
+        deployment.tables();
+        deployment.buckets();
+        deployment.queues();
+        deployment.streams();
+        deployment.bucketDeployments();
+        // the results table and payload bucket are the ones the functions are configured with
+        tableName = functionVariable("INFERBUS_TABLE");
+        bucketName = functionVariable("INFERBUS_BUCKET");
+        startSageMaker();
+        lambda = new LambdaService(dev.inferbus.local.lambda.runtime.RicClasspath.locate(), workDirectory.resolve("environments"));
+        started.add(lambda);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("INFERBUS_ENDPOINT_DYNAMODB", dynamoDbFaults.endpoint().toString());
+        overrides.put("INFERBUS_ENDPOINT_S3", s3Faults.endpoint().toString());
+        overrides.put("INFERBUS_ENDPOINT_EVENTS", putEvents.endpoint().toString());
+        if (sageMaker != null) {
+            overrides.put("INFERBUS_ENDPOINT_SAGEMAKER", sageMaker.endpoint().toString());
+        }
+        Path logs = Files.createDirectories(workDirectory.resolve("logs"));
+        deployment.functions(lambda, overrides, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"), logs);
+        deployment.asyncInvocation();
+        deployment.subscriptions();
+        deployment.rules(router, busName);
+        deployment.eventSourceMappings();
+        List<CompletableFuture<String>> warm = new ArrayList<>();
+        for (TemplateDeployment.DeployedFunction f : deployment.functions().values()) {
+            warm.add(CompletableFuture.supplyAsync(() -> describe(f, f.pool().prewarm())));
+        }
+        warm.forEach(w -> report.add(w.join()));
+        report.add(NotEmulated.line(assembly.template(), TemplateDeployment.EMULATED));
+        deployment.notRun().forEach(f -> report.add("not run (not a Java runtime; its custom resource is emulated): " + f));
+        report.add("local timing: " + String.join(", ", settings.deviations()));
+    }
+
+    private String functionVariable(String variable) {
+        return assembly.template().ofType("AWS::Lambda::Function").stream()
+                .map(f -> deployment.properties(f).path("Environment").path("Variables").path(variable).asText(null))
+                .filter(java.util.Objects::nonNull).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no function of the template sets " + variable));
+    }
+
+    private static String describe(TemplateDeployment.DeployedFunction f, Object prewarm) {
+        var d = f.definition();
+        return String.format("function %s: %s, %d MB, timeout %d s, up to %d environment(s), log %s — %s", d.name(), d.handler(),
+                d.memoryMb(), d.timeoutSeconds(), d.maxConcurrency(), d.logFile(), prewarm);
+    }
+
+    /**
+     * The SageMaker endpoints of the template, each served by its model's local artifact: the model ids come from
+     * the catalog the functions were deployed with (read back from the bucket), the names and the asynchronous
+     * notification topics from the endpoints' configuration.
+     */
     private void startSageMaker() throws IOException {
-        List<ModelSpec> gpu = catalog.models().stream().filter(m -> m.tier() == Tier.GPU).toList();
-        if (gpu.isEmpty()) {
+        List<Resource> endpoints = assembly.template().ofType("AWS::SageMaker::Endpoint");
+        if (endpoints.isEmpty()) {
             return;
         }
+        String catalogUri = functionVariable("INFERBUS_CATALOG");
+        ModelCatalog catalog = CatalogLoader.parse(deployment.deployedFile(catalogUri)
+                .orElseThrow(() -> new IllegalStateException(catalogUri + " was not deployed")), catalogUri);
+        List<String> names = endpoints.stream().map(e -> deployment.properties(e).path("EndpointName").asText()).toList();
+        List<ModelSpec> gpu = catalog.models().stream()
+                .filter(m -> m.tier() == Tier.GPU && names.contains(m.endpoint().name())).toList();
         OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
         started.add(models);
-        sageMaker = SageMakerServer.start(new java.net.InetSocketAddress("127.0.0.1", port("sagemaker")), gpu, models::modelFor, clients.s3(), BUCKET, this::notifyCompletion,
-                AwsClients.REGION);
-        register(sageMaker);
-    }
-
-    /** What SNS does with an async endpoint's notification: invoke the subscribed completion function. */
-    private void notifyCompletion(String endpoint, boolean success, String message) {
-        String topic = "arn:aws:sns:" + AwsClients.REGION + ":" + AwsClients.ACCOUNT + ":" + endpoint + (success ? "-success" : "-error");
-        AsyncInvoker<?> target = completionTarget.get();
-        if (target == null) {
-            // SNS drops a notification nobody subscribes to
-            LOG.warn("no completion function attached; the notification for {} is dropped", endpoint);
-            return;
+        Map<String, String[]> topics = new LinkedHashMap<>();
+        for (Resource endpoint : endpoints) {
+            JsonNode p = deployment.properties(endpoint);
+            Resource config = assembly.template().ofType("AWS::SageMaker::EndpointConfig").stream()
+                    .filter(c -> deployment.attribute(c, "EndpointConfigName").equals(p.path("EndpointConfigName").asText()))
+                    .findFirst().orElseThrow();
+            JsonNode notification = deployment.properties(config).path("AsyncInferenceConfig").path("OutputConfig").path("NotificationConfig");
+            topics.put(p.path("EndpointName").asText(), new String[] {notification.path("SuccessTopic").asText(null),
+                    notification.path("ErrorTopic").asText(null)});
         }
-        var event = SnsDelivery.event(json, topic, message);
-        target.deliver(event, event.toString());
+        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", port("sagemaker")), gpu, models::modelFor, clients.s3(),
+                bucketName, (endpoint, success, message) -> {
+                    String topic = topics.getOrDefault(endpoint, new String[2])[success ? 0 : 1];
+                    if (topic == null) {
+                        LOG.warn("endpoint {} has no {} topic; the notification is dropped", endpoint, success ? "success" : "error");
+                        return;
+                    }
+                    deployment.publish(topic, message);
+                }, AwsClients.REGION);
+        register(sageMaker);
     }
 
     private void register(Emulator emulator) {
@@ -185,164 +294,120 @@ public final class LocalCloud implements AutoCloseable {
         started.add(emulator);
     }
 
-    private void createResources() throws InterruptedException {
-        createCatalogResources(clients, catalog, settings);
-        for (Route route : catalog.routes()) {
-            switch (route.target()) {
-                case QUEUE -> {
-                    String url = queueUrl(route.queueName());
-                    router.target(route.name(), (event, eventJson) -> clients.sqs().sendMessage(b -> b.queueUrl(url).messageBody(eventJson)));
-                }
-                case STREAM -> router.target(route.name(), (event, eventJson) -> clients.kinesis().putRecord(b -> b
-                        .streamName(route.streamName())
-                        .partitionKey(partitionKey(event))
-                        .data(SdkBytes.fromString(eventJson, StandardCharsets.UTF_8))));
-                case FUNCTION -> {
-                    // the target is the function's handler, set when it is attached
+    /** What {@code up} and {@code demo} print: each function started (handler, memory, timeout), what is not emulated. */
+    public List<String> report() {
+        return List.copyOf(report);
+    }
+
+    /** The function the catalog calls {@code name} ({@code cpu-direct}, {@code gpu-inferbus-embed}, …), by its tag. */
+    public FunctionPool function(String name) {
+        return deployedFunction(name).pool();
+    }
+
+    TemplateDeployment.DeployedFunction deployedFunction(String name) {
+        for (TemplateDeployment.DeployedFunction f : deployment.functions().values()) {
+            Resource resource = assembly.template().resource(f.logicalId()).orElseThrow();
+            for (JsonNode tag : resource.properties().path("Tags")) {
+                if (tag.path("Key").asText().equals(FUNCTION_TAG) && tag.path("Value").asText().equals(name)) {
+                    return f;
                 }
             }
         }
+        throw new IllegalArgumentException("no function tagged " + FUNCTION_TAG + "=" + name + " in the template");
+    }
+
+    /** Every function's name as the catalog knows it, mapped to its deployed name. */
+    public Map<String, String> functionNames() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (TemplateDeployment.DeployedFunction f : deployment.functions().values()) {
+            for (JsonNode tag : assembly.template().resource(f.logicalId()).orElseThrow().properties().path("Tags")) {
+                if (tag.path("Key").asText().equals(FUNCTION_TAG)) {
+                    out.put(tag.path("Value").asText(), f.definition().name());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Stands a test's invoker in for a function; its routes and event source mappings stay as deployed. */
+    public void replaceFunction(String name, Invoker invoker) {
+        deployment.replaceInvoker(deployedFunction(name).definition().name(), invoker);
+    }
+
+    public void restoreFunction(String name) {
+        deployment.restoreInvoker(deployedFunction(name).definition().name());
+    }
+
+    /** The environment a function runs with: the template's, resolved, plus the local endpoint overrides. */
+    public Map<String, String> functionEnvironment(String name) {
+        return deployedFunction(name).definition().environment();
+    }
+
+    /** The queue an SQS event source mapping of the function drains. */
+    public String sourceQueueUrl(String function) {
+        String deployed = deployedFunction(function).definition().name();
+        for (Resource mapping : assembly.template().ofType("AWS::Lambda::EventSourceMapping")) {
+            JsonNode p = deployment.properties(mapping);
+            if (deployment.function(p.path("FunctionName").asText()).definition().name().equals(deployed)
+                    && p.path("EventSourceArn").asText().startsWith("arn:aws:sqs:")) {
+                return deployment.queueUrlByArn(p.path("EventSourceArn").asText());
+            }
+        }
+        throw new IllegalArgumentException("function " + function + " drains no queue");
     }
 
     /**
-     * The catalog's resources on any AWS-compatible endpoints: the results table (TTL on expiresAt), the payload
-     * bucket, each route's DLQ, each queue route's queue (redrive to its DLQ) and each stream route's stream.
+     * Where the function's failed events end: its queue's redrive target, its stream mapping's or asynchronous
+     * invocation's on-failure destination.
      */
-    public static void createCatalogResources(AwsClients clients, ModelCatalog catalog, Settings settings) throws InterruptedException {
-        var dynamo = clients.dynamoDb();
-        dynamo.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("requestId").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("requestId").keyType(KeyType.HASH).build()));
-        dynamo.updateTimeToLive(b -> b.tableName(TABLE).timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
-        clients.s3().createBucket(b -> b.bucket(BUCKET));
-        if (!Route.asyncModels(catalog).isEmpty()) {
-            createQueue(clients, settings, Route.deadLetterQueueNameOf(Route.ASYNC_COMPLETION_FUNCTION), Map.of());
-        }
-        for (Route route : catalog.routes()) {
-            String dlqUrl = createQueue(clients, settings, route.deadLetterQueueName(), Map.of());
-            switch (route.target()) {
-                case QUEUE -> {
-                    String redrive = "{\"deadLetterTargetArn\":\"" + SqsEventSource.arnOf(clients.sqs(), dlqUrl)
-                            + "\",\"maxReceiveCount\":\"" + settings.maxReceiveCount() + "\"}";
-                    createQueue(clients, settings, route.queueName(), Map.of(QueueAttributeName.REDRIVE_POLICY, redrive));
-                }
-                case STREAM -> {
-                    clients.kinesis().createStream(b -> b.streamName(route.streamName()).shardCount(route.shards()));
-                    awaitStreamActive(clients, route.streamName());
-                }
-                case FUNCTION -> {
-                    // a Lambda target needs no resource beyond its DLQ
+    public String deadLetterQueueUrl(String function) {
+        return deadLetterQueueUrls(function).get(0);
+    }
+
+    /** Every dead-letter or on-failure queue of the stack. */
+    public List<String> deadLetterQueueUrls() {
+        List<String> out = new ArrayList<>();
+        for (String function : functionNames().keySet()) {
+            for (String url : deadLetterQueueUrls(function)) {
+                if (!out.contains(url)) {
+                    out.add(url);
                 }
             }
         }
+        return out;
     }
 
-    /** The record's partition key: {@code detail.partitionKey}, else the requestId, else the event id. */
-    static String partitionKey(com.fasterxml.jackson.databind.JsonNode event) {
-        for (String field : new String[] {"partitionKey", "requestId"}) {
-            com.fasterxml.jackson.databind.JsonNode value = event.path("detail").path(field);
-            if (value.isTextual() && !value.asText().isEmpty()) {
-                return value.asText().length() > 256 ? value.asText().substring(0, 256) : value.asText();
+    private List<String> deadLetterQueueUrls(String function) {
+        String deployed = deployedFunction(function).definition().name();
+        List<String> arns = new ArrayList<>();
+        for (Resource mapping : assembly.template().ofType("AWS::Lambda::EventSourceMapping")) {
+            JsonNode p = deployment.properties(mapping);
+            if (!deployment.function(p.path("FunctionName").asText()).definition().name().equals(deployed)) {
+                continue;
+            }
+            String source = p.path("EventSourceArn").asText();
+            if (source.startsWith("arn:aws:sqs:")) {
+                Resource queue = assembly.template().ofType("AWS::SQS::Queue").stream()
+                        .filter(q -> deployment.attribute(q, "Arn").equals(source)).findFirst().orElseThrow();
+                arns.add(deployment.properties(queue).path("RedrivePolicy").path("deadLetterTargetArn").asText());
+            }
+            Optional.ofNullable(p.path("DestinationConfig").path("OnFailure").path("Destination").textValue()).ifPresent(arns::add);
+        }
+        for (Resource config : assembly.template().ofType("AWS::Lambda::EventInvokeConfig")) {
+            JsonNode p = deployment.properties(config);
+            if (deployment.function(p.path("FunctionName").asText()).definition().name().equals(deployed)) {
+                Optional.ofNullable(p.path("DestinationConfig").path("OnFailure").path("Destination").textValue()).ifPresent(arns::add);
             }
         }
-        return event.path("id").asText();
-    }
-
-    static String createQueue(AwsClients clients, Settings settings, String name, Map<QueueAttributeName, String> attributes) {
-        Map<QueueAttributeName, String> all = new LinkedHashMap<>(attributes);
-        all.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(settings.visibilityTimeoutSeconds()));
-        return clients.sqs().createQueue(b -> b.queueName(name).attributes(all)).queueUrl();
-    }
-
-    private static void awaitStreamActive(AwsClients clients, String stream) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (clients.kinesis().describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary()
-                    .streamStatus() == StreamStatus.ACTIVE) {
-                return;
-            }
-            Thread.sleep(50);
+        if (arns.isEmpty()) {
+            throw new IllegalArgumentException("function " + function + " has no dead-letter queue");
         }
-        throw new IllegalStateException("stream " + stream + " did not become ACTIVE");
-    }
-
-    /**
-     * Attaches a function's handler to every route it serves: a direct handler ({@code Map} in) as the rule's
-     * asynchronous target, a batch handler as the poller of its queue or stream. A handler attached before to
-     * the same function is detached first, as a deployment replaces a function's code.
-     */
-    @SuppressWarnings("unchecked")
-    public synchronized void attach(String functionName, RequestHandler<?, ?> handler) {
-        detach(functionName);
-        if (functionName.equals(Route.ASYNC_COMPLETION_FUNCTION)) {
-            String dlqUrl = queueUrl(Route.deadLetterQueueNameOf(functionName));
-            AsyncInvoker<SNSEvent> invoker = new AsyncInvoker<>(new FunctionSpec(functionName, 60, 512),
-                    (RequestHandler<SNSEvent, ?>) handler, SnsDelivery::decode, clients.sqs(), dlqUrl, settings.asyncRetryDelay(), 4);
-            completionTarget.set(invoker);
-            functions.put(functionName, List.of(invoker));
-            return;
-        }
-        functions.put(functionName, startEventSources(clients, catalog, settings, json, functionName, handler,
-                (route, invoker) -> router.target(route.name(), invoker)));
-    }
-
-    /**
-     * Starts the event sources of a function on any AWS-compatible endpoints: pollers for its queue and stream
-     * routes; for its direct routes an {@link AsyncInvoker}, handed to {@code directTarget} to wire to the bus.
-     */
-    @SuppressWarnings("unchecked")
-    public static List<AutoCloseable> startEventSources(AwsClients clients, ModelCatalog catalog, Settings settings,
-                                                        ObjectMapper json, String functionName, RequestHandler<?, ?> handler,
-                                                        java.util.function.BiConsumer<Route, AsyncInvoker<?>> directTarget) {
-        List<Route> served = catalog.routes().stream().filter(r -> r.functionName().equals(functionName)).toList();
-        if (served.isEmpty()) {
-            throw new IllegalArgumentException("no route is served by function " + functionName + " (functions: "
-                    + catalog.routes().stream().map(Route::functionName).distinct().toList() + ")");
-        }
-        List<AutoCloseable> sources = new ArrayList<>();
-        for (Route route : served) {
-            FunctionSpec function = new FunctionSpec(functionName, route.timeoutSeconds(), route.memoryMb());
-            String dlqUrl = clients.sqs().getQueueUrl(b -> b.queueName(route.deadLetterQueueName())).queueUrl();
-            switch (route.target()) {
-                case FUNCTION -> {
-                    AsyncInvoker<Map<String, Object>> invoker = new AsyncInvoker<>(function, (RequestHandler<Map<String, Object>, ?>) handler,
-                            AsyncInvoker.asMap(json), clients.sqs(), dlqUrl, settings.asyncRetryDelay(), 4);
-                    sources.add(invoker);
-                    directTarget.accept(route, invoker);
-                }
-                case QUEUE -> {
-                    String url = clients.sqs().getQueueUrl(b -> b.queueName(route.queueName())).queueUrl();
-                    // a gpu route's event source concurrency is its share of the endpoint's budget, as in AWS
-                    int concurrency = route.tier() == Tier.GPU ? route.models().get(0).endpoint().eventSourceConcurrency() : 1;
-                    sources.add(new SqsEventSource(function, (RequestHandler<SQSEvent, SQSBatchResponse>) handler, clients.sqs(),
-                            url, SqsEventSource.arnOf(clients.sqs(), url), route.batchSize(),
-                            Duration.ofSeconds(route.batchWindowSeconds()), concurrency));
-                }
-                case STREAM -> sources.add(new KinesisEventSource(function,
-                        (RequestHandler<KinesisEvent, StreamsEventResponse>) handler, clients.kinesis(), clients.sqs(),
-                        route.streamName(), dlqUrl,
-                        new KinesisEventSource.Settings(route.batchSize(), true, settings.kinesisRetryAttempts()), json));
-            }
-        }
-        return sources;
-    }
-
-    /** Stops the event sources of a function; events for its direct routes then fail delivery until re-attached. */
-    public synchronized void detach(String functionName) {
-        if (functionName.equals(Route.ASYNC_COMPLETION_FUNCTION)) {
-            completionTarget.set(null);
-        }
-        catalog.routes().stream()
-                .filter(r -> r.functionName().equals(functionName) && r.target() == Route.Target.FUNCTION)
-                .forEach(r -> router.untarget(r.name()));
-        List<AutoCloseable> sources = functions.remove(functionName);
-        if (sources != null) {
-            sources.forEach(LocalCloud::closeQuietly);
-        }
+        return arns.stream().map(deployment::queueUrlByArn).distinct().toList();
     }
 
     /** The result row of a request, read consistently, or empty while there is none. */
     public Optional<Map<String, AttributeValue>> resultRow(String requestId) {
-        Map<String, AttributeValue> item = clients.dynamoDb().getItem(b -> b.tableName(TABLE)
+        Map<String, AttributeValue> item = clients.dynamoDb().getItem(b -> b.tableName(tableName)
                 .key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
@@ -358,7 +423,7 @@ public final class LocalCloud implements AutoCloseable {
 
     public Endpoints endpoints() {
         Map<String, java.net.URI> byService = new LinkedHashMap<>();
-        for (String service : List.of("events", "dynamodb", "sqs", "s3", "kinesis", "sagemaker")) {
+        for (String service : DEFAULT_PORTS.keySet()) {
             Emulator emulator = emulators.get(service);
             if (emulator != null) {
                 byService.put(service, emulator.endpoint());
@@ -371,26 +436,63 @@ public final class LocalCloud implements AutoCloseable {
         return clients;
     }
 
+    public String busName() {
+        return busName;
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    public String bucketName() {
+        return bucketName;
+    }
+
     /** The local EventBridge endpoint: its fault switch. */
     public PutEventsServer putEvents() {
         return putEvents;
     }
 
-    /** The local SageMaker endpoints, when the catalog has gpu models: their statistics and fault switches. */
+    /** The proxy between the functions and DynamoDB, where service faults are injected. */
+    public FaultProxy dynamoDbFaults() {
+        return dynamoDbFaults;
+    }
+
+    /** The proxy between the functions and S3, where service faults are injected. */
+    public FaultProxy s3Faults() {
+        return s3Faults;
+    }
+
+    /** The local SageMaker endpoints, when the template has any: their statistics and fault switches. */
     public Optional<SageMakerServer> sageMaker() {
         return Optional.ofNullable(sageMaker);
     }
 
-    public ModelCatalog catalog() {
-        return catalog;
+    public EventRouter router() {
+        return router;
     }
 
     public EventRouter.Stats routing() {
         return router.stats();
     }
 
+    public CloudAssembly assembly() {
+        return assembly;
+    }
+
     private int port(String service) {
         return ports.get(service);
+    }
+
+    private static Map<String, Integer> orderedPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("events", 4010);
+        ports.put("dynamodb", 8000);
+        ports.put("sqs", 9324);
+        ports.put("s3", 9000);
+        ports.put("kinesis", 4567);
+        ports.put("sagemaker", 8080);
+        return java.util.Collections.unmodifiableMap(ports);
     }
 
     /**
@@ -433,7 +535,6 @@ public final class LocalCloud implements AutoCloseable {
 
     @Override
     public void close() {
-        List.copyOf(functions.keySet()).forEach(this::detach);
         for (AutoCloseable resource : started.reversed()) {
             closeQuietly(resource);
         }

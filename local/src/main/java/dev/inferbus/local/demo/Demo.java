@@ -3,6 +3,7 @@ package dev.inferbus.local.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.functions.results.PendingRow;
 import dev.inferbus.events.samples.SampleEvents;
@@ -25,10 +26,13 @@ public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LocalCloud cloud;
+    private final ModelCatalog catalog;
     private final PrintStream out;
 
-    public Demo(LocalCloud cloud, PrintStream out) {
+    /** @param catalog the samples' catalog: which route each sample's model takes, for the printout */
+    public Demo(LocalCloud cloud, ModelCatalog catalog, PrintStream out) {
         this.cloud = cloud;
+        this.catalog = catalog;
         this.out = out;
     }
 
@@ -75,18 +79,18 @@ public final class Demo {
             }
             Thread.sleep(500);
         }
-        long rows = cloud.clients().dynamoDb().scan(b -> b.tableName(LocalCloud.TABLE).select("COUNT")).count();
+        long rows = cloud.clients().dynamoDb().scan(b -> b.tableName(cloud.tableName()).select("COUNT")).count();
         printTable(tracked);
         long ok = tracked.stream().filter(Tracked::expectedOutcome).count();
         out.printf("%d/%d samples ended as expected; %d rows in %s for %d events; %.1f s%n", ok, tracked.size(), rows,
-                LocalCloud.TABLE, tracked.size(), (System.nanoTime() - start) / 1e9);
+                cloud.tableName(), tracked.size(), (System.nanoTime() - start) / 1e9);
         return ok == tracked.size() && rows == tracked.size();
     }
 
     private Tracked put(SampleEvents.Sample sample) {
         JsonNode event = sample.event();
         PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(PutEventsRequestEntry.builder()
-                .eventBusName(cloud.catalog().bus())
+                .eventBusName(cloud.busName())
                 .source(event.path("source").asText())
                 .detailType(event.path("detail-type").asText())
                 .detail(event.path("detail").toString()).build()));
@@ -96,7 +100,7 @@ public final class Demo {
         }
         String requestId = EventCodec.requestIdOf(event.path("detail"));
         String key = requestId != null ? requestId : "invalid:" + eventId;
-        String route = cloud.catalog().routes().stream().filter(r -> r.modelIds().contains(sample.model()))
+        String route = catalog.routes().stream().filter(r -> r.modelIds().contains(sample.model()))
                 .map(Route::name).findFirst().orElse(Route.REJECT);
         return new Tracked(sample, eventId, key, route, null);
     }

@@ -1,7 +1,8 @@
 package dev.inferbus.local.eventbridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.inferbus.events.routing.Route;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,9 +12,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.event.ruler.Machine;
 
 /**
- * The bus's rules: every catalog route's {@link Route#eventPattern()} loaded into event-ruler, the same matcher
- * EventBridge's patterns are defined by. An event goes to every matching route's target; an event that matches
- * nothing is dropped, as on AWS, and counted.
+ * The bus's rules: each rule's {@code EventPattern} from the template loaded into event-ruler, the same matcher
+ * EventBridge's patterns are defined by. An event goes to every matching rule's targets; an event that matches
+ * nothing is dropped, as on AWS, and counted. Archives keep the events their pattern matches for their retention.
  */
 public final class EventRouter {
 
@@ -25,34 +26,38 @@ public final class EventRouter {
     private final AtomicLong unmatched = new AtomicLong();
     private final AtomicLong deliveryFailures = new AtomicLong();
 
-    public EventRouter(List<Route> routes) {
-        for (Route route : routes) {
-            try {
-                machine.addRule(route.name(), route.eventPattern());
-            } catch (Exception e) {
-                throw new IllegalArgumentException("route " + route.name() + " has a pattern event-ruler refuses: "
-                        + route.eventPattern(), e);
-            }
-        }
+    private final Machine archivePatterns = new Machine();
+    private final Map<String, Archive> archives = new ConcurrentHashMap<>();
+
+    /** An archive's events, kept for its retention (0: forever), oldest first. */
+    public record Archive(String name, Duration retention, java.util.Deque<ArchivedEvent> events) {
     }
 
-    /** Adds a rule beside the catalog's, e.g. to watch the result events inferbus publishes back on the bus. */
+    public record ArchivedEvent(Instant archivedAt, String json) {
+    }
+
+    /** Adds a rule, e.g. to watch the result events inferbus publishes back on the bus. */
     public void addRule(String name, String pattern, RouteTarget target) {
         try {
             machine.addRule(name, pattern);
         } catch (Exception e) {
-            throw new IllegalArgumentException("event-ruler refuses the pattern " + pattern, e);
+            throw new IllegalArgumentException("rule " + name + " has a pattern event-ruler refuses: " + pattern, e);
         }
         targets.put(name, target);
     }
 
-    public void target(String routeName, RouteTarget target) {
-        targets.put(routeName, target);
+    /** An archive of the bus: every event its pattern matches is kept for {@code retentionDays} (0 = forever). */
+    public void archive(String name, String pattern, int retentionDays) {
+        try {
+            archivePatterns.addRule(name, pattern);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("archive " + name + " has a pattern event-ruler refuses: " + pattern, e);
+        }
+        archives.put(name, new Archive(name, Duration.ofDays(retentionDays), new java.util.concurrent.ConcurrentLinkedDeque<>()));
     }
 
-    /** The route delivers nowhere until a target is set again (its function was detached). */
-    public void untarget(String routeName) {
-        targets.remove(routeName);
+    public java.util.Optional<Archive> archive(String name) {
+        return java.util.Optional.ofNullable(archives.get(name));
     }
 
     /** Routes one event; returns the names of the routes it matched. */
@@ -64,6 +69,7 @@ public final class EventRouter {
         } catch (Exception e) {
             throw new IllegalStateException("event-ruler cannot read an event it was given", e);
         }
+        archiveIfMatched(json);
         if (matched.isEmpty()) {
             unmatched.incrementAndGet();
             return matched;
@@ -73,17 +79,36 @@ public final class EventRouter {
             RouteTarget target = targets.get(name);
             if (target == null) {
                 deliveryFailures.incrementAndGet();
-                LOG.warn("route {} matched event {} but has no target attached", name, event.path("id").asText());
+                LOG.warn("rule {} matched event {} but has no target", name, event.path("id").asText());
                 continue;
             }
             try {
                 target.deliver(event, json);
             } catch (Exception e) {
                 deliveryFailures.incrementAndGet();
-                LOG.warn("route {} could not deliver event {}: {}", name, event.path("id").asText(), e.toString());
+                LOG.warn("rule {} could not deliver event {}: {}", name, event.path("id").asText(), e.toString());
             }
         }
         return matched;
+    }
+
+    private void archiveIfMatched(String json) {
+        if (archives.isEmpty()) {
+            return;
+        }
+        try {
+            Instant now = Instant.now();
+            for (String name : archivePatterns.rulesForJSONEvent(json)) {
+                Archive archive = archives.get(name);
+                archive.events().addLast(new ArchivedEvent(now, json));
+                while (!archive.retention().isZero() && !archive.events().isEmpty()
+                        && archive.events().peekFirst().archivedAt().isBefore(now.minus(archive.retention()))) {
+                    archive.events().pollFirst();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("event-ruler cannot read an event it was given", e);
+        }
     }
 
     public Stats stats() {

@@ -1,89 +1,86 @@
 package dev.inferbus.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.local.eventbridge.RouteTarget;
+import dev.inferbus.local.lambda.runtime.InvocationResult;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * An asynchronous Lambda invoke (a rule's Lambda target, an SNS subscription). As on AWS, a failed invocation is
- * retried twice with a delay, then the event goes to the function's dead-letter queue with the error as message
- * attributes.
- *
- * @param <I> the handler's input type, made from the event JSON by {@code decode}
+ * Lambda's asynchronous invocation (a rule's Lambda target, an SNS subscription): the event is queued, invoked,
+ * and on failure retried {@code MaximumRetryAttempts} times with a delay; once those are spent it goes to the
+ * on-failure destination as a destination record (the request, the condition, the last error), per "Asynchronous
+ * invocation" and "Configuring destinations for asynchronous invocation" in the Lambda developer guide.
  */
-public final class AsyncInvoker<I> implements RouteTarget, AutoCloseable {
+public final class AsyncInvoker implements RouteTarget, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncInvoker.class);
-    private static final int RETRIES = 2;
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
-    /** The input of a handler that takes the event as a map, as Lambda's Java runtime gives it. */
-    public static Function<JsonNode, Map<String, Object>> asMap(ObjectMapper json) {
-        return event -> json.convertValue(event, MAP);
+    /**
+     * The function's {@code AWS::Lambda::EventInvokeConfig}.
+     *
+     * @param retryDelay Lambda waits about a minute, then two, between attempts; the local cloud may shorten it
+     * @param onFailureQueueUrl the on-failure destination's queue, or null: Lambda then discards the event
+     */
+    public record Config(int maximumRetryAttempts, Duration retryDelay, String onFailureQueueUrl) {
     }
 
-    private final FunctionSpec function;
-    private final RequestHandler<I, ?> handler;
-    private final Function<JsonNode, I> decode;
+    private final String functionArn;
+    private final Invoker invoker;
     private final SqsClient sqs;
-    private final String deadLetterQueueUrl;
-    private final Duration retryDelay;
+    private final Config config;
     private final ExecutorService executor;
 
-    public AsyncInvoker(FunctionSpec function, RequestHandler<I, ?> handler, Function<JsonNode, I> decode, SqsClient sqs,
-                        String deadLetterQueueUrl, Duration retryDelay, int concurrency) {
-        this.function = function;
-        this.handler = handler;
-        this.decode = decode;
+    public AsyncInvoker(String functionName, String functionArn, Invoker invoker, SqsClient sqs, Config config, int concurrency) {
+        this.functionArn = functionArn;
+        this.invoker = invoker;
         this.sqs = sqs;
-        this.deadLetterQueueUrl = deadLetterQueueUrl;
-        this.retryDelay = retryDelay;
+        this.config = config;
         this.executor = Executors.newFixedThreadPool(concurrency,
-                Thread.ofPlatform().name(function.name() + "-invoke-", 0).daemon().factory());
+                Thread.ofPlatform().name(functionName + "-invoke-", 0).daemon().factory());
     }
 
     @Override
     public void deliver(JsonNode event, String eventJson) {
-        executor.execute(() -> invokeWithRetries(event, eventJson));
+        submit(eventJson);
     }
 
-    private void invokeWithRetries(JsonNode event, String eventJson) {
-        Exception last = null;
-        for (int attempt = 0; attempt <= RETRIES; attempt++) {
+    /** Queues one asynchronous invocation with this payload. */
+    public void submit(String payload) {
+        executor.execute(() -> invokeWithRetries(payload));
+    }
+
+    private void invokeWithRetries(String payload) {
+        InvocationResult last = null;
+        int attempts = 0;
+        for (int attempt = 0; attempt <= config.maximumRetryAttempts(); attempt++) {
             try {
                 if (attempt > 0) {
-                    Thread.sleep(retryDelay.multipliedBy(attempt).toMillis());
+                    Thread.sleep(config.retryDelay().multipliedBy(attempt).toMillis());
                 }
-                handler.handleRequest(decode.apply(event), function.newContext());
-                return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Exception e) {
-                last = e;
-                LOG.debug("{} failed attempt {} on event {}: {}", function.name(), attempt + 1, event.path("id").asText(), e.toString());
             }
+            attempts++;
+            last = invoker.invoke(payload);
+            if (!Invoker.failed(last)) {
+                return;
+            }
+            LOG.debug("{} failed attempt {}: {}", functionArn, attempts, String.join(": ", Invoker.error(last)));
         }
-        String error = last.getClass().getSimpleName();
-        String message = last.getMessage() == null ? error : last.getMessage();
-        sqs.sendMessage(b -> b.queueUrl(deadLetterQueueUrl).messageBody(eventJson).messageAttributes(Map.of(
-                "ErrorCode", MessageAttributeValue.builder().dataType("String").stringValue(error).build(),
-                "ErrorMessage", MessageAttributeValue.builder().dataType("String")
-                        .stringValue(message.length() > 1000 ? message.substring(0, 1000) : message).build())));
-        LOG.warn("{} gave up on event {} after {} attempts; sent to its DLQ: {}", function.name(),
-                event.path("id").asText(), RETRIES + 1, message);
+        String[] error = Invoker.error(last);
+        if (config.onFailureQueueUrl() == null) {
+            LOG.warn("{} gave up on an event after {} attempts and has no on-failure destination: {}", functionArn, attempts, error[1]);
+            return;
+        }
+        String record = LambdaEvents.onFailureRecord(functionArn, payload, "RetriesExhausted", attempts, error[0], error[1]);
+        sqs.sendMessage(b -> b.queueUrl(config.onFailureQueueUrl()).messageBody(record));
+        LOG.warn("{} gave up on an event after {} attempts; sent to its on-failure destination: {}", functionArn, attempts, error[1]);
     }
 
     @Override

@@ -1,16 +1,13 @@
 package dev.inferbus.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.inferbus.local.lambda.runtime.InvocationResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +29,19 @@ public final class KinesisEventSource implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisEventSource.class);
 
-    /** @param retryAttempts retries of a record set after its first failed invocation */
-    public record Settings(int batchSize, boolean bisectOnError, int retryAttempts) {
+    /**
+     * The mapping's settings, as its template properties name them.
+     *
+     * @param retryAttempts retries of a record set after its first failed invocation ({@code MaximumRetryAttempts})
+     * @param reportBatchItemFailures {@code FunctionResponseTypes} holds {@code ReportBatchItemFailures}
+     */
+    public record Settings(int batchSize, boolean bisectOnError, int retryAttempts, boolean reportBatchItemFailures) {
     }
 
-    private final FunctionSpec function;
-    private final RequestHandler<KinesisEvent, StreamsEventResponse> handler;
+    private final String function;
+    private final String functionArn;
+    private final String region;
+    private final Invoker invoker;
     private final KinesisClient kinesis;
     private final SqsClient sqs;
     private final String streamName;
@@ -47,11 +51,13 @@ public final class KinesisEventSource implements AutoCloseable {
     private final ObjectMapper json;
     private final PollerThreads pollers = new PollerThreads();
 
-    public KinesisEventSource(FunctionSpec function, RequestHandler<KinesisEvent, StreamsEventResponse> handler,
-                              KinesisClient kinesis, SqsClient sqs, String streamName, String onFailureQueueUrl,
-                              Settings settings, ObjectMapper json) {
+    /** @param onFailureQueueUrl the on-failure destination's queue, or null to drop exhausted records as AWS does */
+    public KinesisEventSource(String function, String functionArn, String region, Invoker invoker, KinesisClient kinesis,
+                              SqsClient sqs, String streamName, String onFailureQueueUrl, Settings settings, ObjectMapper json) {
         this.function = function;
-        this.handler = handler;
+        this.functionArn = functionArn;
+        this.region = region;
+        this.invoker = invoker;
         this.kinesis = kinesis;
         this.sqs = sqs;
         this.streamName = streamName;
@@ -60,7 +66,7 @@ public final class KinesisEventSource implements AutoCloseable {
         this.json = json;
         this.streamArn = kinesis.describeStreamSummary(b -> b.streamName(streamName)).streamDescriptionSummary().streamARN();
         for (Shard shard : kinesis.listShards(b -> b.streamName(streamName)).shards()) {
-            pollers.start(function.name() + "-" + shard.shardId(), () -> poll(shard.shardId()));
+            pollers.start(function + "-" + shard.shardId(), () -> poll(shard.shardId()));
         }
     }
 
@@ -85,7 +91,7 @@ public final class KinesisEventSource implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 if (pollers.running()) {
-                    LOG.warn("{} poller on {}: {}", function.name(), shardId, e.toString());
+                    LOG.warn("{} poller on {}: {}", function, shardId, e.toString());
                     PollerThreads.pause(500);
                 }
             }
@@ -118,42 +124,22 @@ public final class KinesisEventSource implements AutoCloseable {
 
     /** Invokes the handler; returns the index of the first record to retry, or -1 when all succeeded. */
     private int invoke(String shardId, List<Record> records) {
-        KinesisEvent event = new KinesisEvent();
-        List<KinesisEvent.KinesisEventRecord> eventRecords = new ArrayList<>();
-        for (Record r : records) {
-            KinesisEvent.Record data = new KinesisEvent.Record();
-            data.setPartitionKey(r.partitionKey());
-            data.setSequenceNumber(r.sequenceNumber());
-            data.setData(r.data().asByteBuffer());
-            data.setApproximateArrivalTimestamp(Date.from(r.approximateArrivalTimestamp()));
-            data.setKinesisSchemaVersion("1.0");
-            KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
-            record.setKinesis(data);
-            record.setEventSource("aws:kinesis");
-            record.setEventID(shardId + ":" + r.sequenceNumber());
-            record.setEventName("aws:kinesis:record");
-            record.setEventSourceARN(streamArn);
-            record.setAwsRegion("us-east-1");
-            record.setEventVersion("1.0");
-            eventRecords.add(record);
-        }
-        event.setRecords(eventRecords);
-        try {
-            StreamsEventResponse response = handler.handleRequest(event, function.newContext());
-            if (response == null || response.getBatchItemFailures() == null || response.getBatchItemFailures().isEmpty()) {
-                return -1;
-            }
-            int lowest = records.size();
-            for (StreamsEventResponse.BatchItemFailure f : response.getBatchItemFailures()) {
-                int index = indexOf(records, f.getItemIdentifier());
-                // as on AWS, a failure naming no record of the batch fails the whole batch
-                lowest = Math.min(lowest, index < 0 ? 0 : index);
-            }
-            return lowest;
-        } catch (RuntimeException e) {
-            LOG.debug("{} failed a batch of {} on {}: {}", function.name(), records.size(), shardId, e.toString());
+        InvocationResult result = invoker.invoke(LambdaEvents.kinesis(records, shardId, streamArn, region));
+        if (Invoker.failed(result)) {
+            LOG.debug("{} failed a batch of {} on {}: {}", function, records.size(), shardId, String.join(": ", Invoker.error(result)));
             return 0;
         }
+        if (!settings.reportBatchItemFailures()) {
+            return -1;
+        }
+        Set<String> failures = LambdaEvents.batchItemFailures(((InvocationResult.Success) result).payload());
+        int lowest = failures.isEmpty() ? -1 : records.size();
+        for (String sequenceNumber : failures) {
+            int index = sequenceNumber == null ? -1 : indexOf(records, sequenceNumber);
+            // as on AWS, a failure naming no record of the batch fails the whole batch
+            lowest = Math.min(lowest, index < 0 ? 0 : index);
+        }
+        return lowest;
     }
 
     private static int indexOf(List<Record> records, String sequenceNumber) {
@@ -169,7 +155,7 @@ public final class KinesisEventSource implements AutoCloseable {
         ObjectNode message = json.createObjectNode();
         ObjectNode request = message.putObject("requestContext");
         request.put("requestId", UUID.randomUUID().toString());
-        request.put("functionArn", "arn:aws:lambda:us-east-1:000000000000:function:" + function.name());
+        request.put("functionArn", functionArn);
         request.put("condition", "RetryAttemptsExhausted");
         request.put("approximateInvokeCount", invokeCount);
         message.putObject("responseContext").put("statusCode", 200).put("executedVersion", "$LATEST")
@@ -184,9 +170,11 @@ public final class KinesisEventSource implements AutoCloseable {
         info.put("approximateArrivalOfLastRecord", records.get(records.size() - 1).approximateArrivalTimestamp().toString());
         info.put("batchSize", records.size());
         info.put("streamArn", streamArn);
-        sqs.sendMessage(b -> b.queueUrl(onFailureQueueUrl).messageBody(message.toString()));
+        if (onFailureQueueUrl != null) {
+            sqs.sendMessage(b -> b.queueUrl(onFailureQueueUrl).messageBody(message.toString()));
+        }
         LOG.warn("{}: {} record(s) from {} on {} exhausted their retries; described to the on-failure destination",
-                function.name(), records.size(), records.get(0).sequenceNumber(), shardId);
+                function, records.size(), records.get(0).sequenceNumber(), shardId);
     }
 
     @Override

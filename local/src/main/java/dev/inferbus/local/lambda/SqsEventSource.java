@@ -1,14 +1,9 @@
 package dev.inferbus.local.lambda;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.inferbus.local.lambda.runtime.InvocationResult;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,32 +17,43 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Lambda's SQS event source mapping: pollers that gather up to {@code batchSize} messages within the batching
  * window, invoke the handler, and — with {@code ReportBatchItemFailures} — delete the successes and leave the
  * reported failures to reappear after the visibility timeout; the queue's redrive policy moves a message to the
- * DLQ after maxReceiveCount receives. A handler that throws fails the whole batch.
+ * DLQ after maxReceiveCount receives. A failed invocation (function error, timeout, crash) fails the whole batch.
+ * Each poller makes one invocation at a time, so the pollers are the mapping's concurrency.
  */
 public final class SqsEventSource implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSource.class);
 
-    private final FunctionSpec function;
-    private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
+    private final String function;
+    private final Invoker invoker;
+    private final String region;
     private final SqsClient sqs;
     private final String queueUrl;
     private final String queueArn;
-    private final int batchSize;
-    private final Duration window;
+    private final Settings settings;
     private final PollerThreads pollers = new PollerThreads();
 
-    public SqsEventSource(FunctionSpec function, RequestHandler<SQSEvent, SQSBatchResponse> handler, SqsClient sqs,
-                          String queueUrl, String queueArn, int batchSize, Duration window, int concurrency) {
+    /**
+     * The mapping's settings, as its template properties name them.
+     *
+     * @param concurrency pollers, each one invocation at a time ({@code ScalingConfig.MaximumConcurrency})
+     * @param reportBatchItemFailures {@code FunctionResponseTypes} holds {@code ReportBatchItemFailures}; without
+     *                                it a successful invocation deletes the whole batch, whatever it returned
+     */
+    public record Settings(int batchSize, Duration window, int concurrency, boolean reportBatchItemFailures) {
+    }
+
+    public SqsEventSource(String function, Invoker invoker, SqsClient sqs, String queueUrl, String queueArn, String region,
+                          Settings settings) {
         this.function = function;
-        this.handler = handler;
+        this.invoker = invoker;
+        this.region = region;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
-        this.batchSize = batchSize;
-        this.window = window;
-        for (int i = 0; i < concurrency; i++) {
-            pollers.start(function.name() + "-sqs-poller-" + i, this::poll);
+        this.settings = settings;
+        for (int i = 0; i < settings.concurrency(); i++) {
+            pollers.start(function + "-sqs-poller-" + i, this::poll);
         }
     }
 
@@ -60,7 +66,7 @@ public final class SqsEventSource implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 if (pollers.running()) {
-                    LOG.warn("{} poller: {}", function.name(), e.toString());
+                    LOG.warn("{} poller: {}", function, e.toString());
                     PollerThreads.pause(500);
                 }
             }
@@ -70,15 +76,15 @@ public final class SqsEventSource implements AutoCloseable {
     private List<Message> gather() {
         List<Message> batch = new ArrayList<>();
         long deadline = 0;
-        while (pollers.running() && batch.size() < batchSize) {
+        while (pollers.running() && batch.size() < settings.batchSize()) {
             // long polls of a second: a batch may close up to a second after its window
             List<Message> received = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                    .maxNumberOfMessages(Math.min(10, batchSize - batch.size()))
+                    .maxNumberOfMessages(Math.min(10, settings.batchSize() - batch.size()))
                     .waitTimeSeconds(1)
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                     .messageAttributeNames("All")).messages();
             if (batch.isEmpty() && !received.isEmpty()) {
-                deadline = System.currentTimeMillis() + window.toMillis();
+                deadline = System.currentTimeMillis() + settings.window().toMillis();
             }
             for (Message m : received) {
                 // a visibility timeout shorter than the window could hand a message back; a batch holds it once
@@ -94,39 +100,17 @@ public final class SqsEventSource implements AutoCloseable {
     }
 
     private void invoke(List<Message> messages) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setReceiptHandle(m.receiptHandle());
-            record.setBody(m.body());
-            record.setMd5OfBody(m.md5OfBody());
-            Map<String, String> attributes = new HashMap<>();
-            m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-            record.setAttributes(attributes);
-            record.setEventSource("aws:sqs");
-            record.setEventSourceArn(queueArn);
-            record.setAwsRegion("us-east-1");
-            records.add(record);
+        InvocationResult result = invoker.invoke(LambdaEvents.sqs(messages, queueArn, region));
+        if (Invoker.failed(result)) {
+            LOG.warn("{} failed a batch of {}: {}", function, messages.size(), String.join(": ", Invoker.error(result)));
+            return;
         }
-        event.setRecords(records);
-        Set<String> failed = new HashSet<>();
-        try {
-            SQSBatchResponse response = handler.handleRequest(event, function.newContext());
-            if (response != null && response.getBatchItemFailures() != null) {
-                for (SQSBatchResponse.BatchItemFailure f : response.getBatchItemFailures()) {
-                    failed.add(f.getItemIdentifier());
-                }
-            }
-            // As on AWS: a failure that names no message of the batch fails the whole batch.
-            boolean unknown = failed.stream().anyMatch(id -> id == null || messages.stream().noneMatch(m -> m.messageId().equals(id)));
-            if (unknown) {
-                LOG.warn("{} reported a batch item failure that names no message of its batch; the whole batch is retried", function.name());
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("{} failed a batch of {}: {}", function.name(), messages.size(), e.toString());
+        Set<String> failed = settings.reportBatchItemFailures()
+                ? LambdaEvents.batchItemFailures(((InvocationResult.Success) result).payload()) : Set.of();
+        // As on AWS: a failure that names no message of the batch fails the whole batch.
+        boolean unknown = failed.stream().anyMatch(id -> id == null || messages.stream().noneMatch(m -> m.messageId().equals(id)));
+        if (unknown) {
+            LOG.warn("{} reported a batch item failure that names no message of its batch; the whole batch is retried", function);
             return;
         }
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();

@@ -8,7 +8,8 @@ import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.results.PendingRow;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.cloud.LocalFunctions;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.local.lambda.runtime.EnvironmentState;
 import dev.inferbus.local.sagemaker.Faults;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
+    private ModelCatalog catalog;
 
     public Soak(PrintStream out) {
         this.out = out;
@@ -64,15 +66,12 @@ public final class Soak {
 
     /** Settings for the soak's cloud: retries within seconds, enough receives that faults alone rarely dead-letter. */
     public static LocalCloud.Settings settings() {
-        return new LocalCloud.Settings(true, 10, 5, 3, Duration.ofMillis(200));
+        return new LocalCloud.Settings(true, 10, 5, 3, Duration.ofMillis(200), 2);
     }
 
-    /** Faults for the functions' own AWS calls, to pass to their {@link LocalFunctions}. */
-    public static InjectedFaults functionFaults(FaultRates rates) {
-        return new InjectedFaults(rates.dynamoBefore(), rates.dynamoAfter());
-    }
-
-    public Report run(LocalCloud cloud, InjectedFaults functionFaults, FaultRates rates, int events, int perSecond) throws InterruptedException {
+    public Report run(LocalCloud cloud, ModelCatalog catalog, FaultRates rates, int events, int perSecond) throws InterruptedException {
+        this.catalog = catalog;
+        ServiceFaults functionFaults = ServiceFaults.on(cloud, rates);
         Map<String, AtomicInteger> announced = new ConcurrentHashMap<>();
         cloud.observe("soak-results", "{\"source\":[\"inferbus\"]}", (event, json) -> {
             JsonNode detail = event.path("detail");
@@ -82,7 +81,7 @@ public final class Soak {
         cloud.putEvents().failResultEntries(rates.putEvents());
         cloud.sageMaker().ifPresent(s -> s.faults(rates.endpoints()));
         long start = System.nanoTime();
-        List<Put> puts = putAll(cloud, events, perSecond);
+        List<Put> puts = putAll(cloud, events, perSecond, () -> killOneEnvironment(cloud));
         out.printf("put %d events in %.1f s; reconciling%n", puts.size(), (System.nanoTime() - start) / 1e9);
 
         long deadline = System.nanoTime() + Duration.ofSeconds(120 + events / 20).toNanos();
@@ -100,6 +99,7 @@ public final class Soak {
         // faults off, and time for the last publishes and any duplicate to show
         cloud.putEvents().failResultEntries(0);
         cloud.sageMaker().ifPresent(s -> s.faults(Faults.NONE));
+        functionFaults.clear();
         Thread.sleep(3000);
         Map<String, Map<String, AttributeValue>> rows = finalRows(cloud);
         int completed = 0;
@@ -143,7 +143,7 @@ public final class Soak {
                 duplicated++;
             }
         }
-        long faults = functionFaults.failedBefore.get() + functionFaults.failedAfter.get() + cloud.putEvents().injectedFailures()
+        long faults = functionFaults.failedBefore() + functionFaults.failedAfter() + cloud.putEvents().injectedFailures()
                 + cloud.sageMaker().map(s -> s.stats("inferbus-embed").map(st -> st.throttled() + st.failed()).orElse(0L)
                 + s.stats("inferbus-embed-async").map(st -> st.throttled() + st.failed()).orElse(0L)).orElse(0L);
         Report report = new Report(puts.size(), completed, failed, dead, pending, lost, duplicated, unannounced, wrong, faults,
@@ -152,7 +152,34 @@ public final class Soak {
         return report;
     }
 
-    private List<Put> putAll(LocalCloud cloud, int events, int perSecond) throws InterruptedException {
+    /**
+     * A function process killed in the middle of its work (SIGKILL, as when Lambda's host fails): the batch it held
+     * must come back through the queue and be completed by another environment, without a loss or a duplicate.
+     */
+    private void killOneEnvironment(LocalCloud cloud) {
+        String function = "cpu-batch";
+        var pool = cloud.function(function);
+        java.util.Optional<Long> killed = java.util.Optional.empty();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (killed.isEmpty() && System.nanoTime() < deadline) {
+            killed = pool.stats().stream().filter(e -> e.state() == EnvironmentState.BUSY).map(e -> e.pid())
+                    .filter(pool::kill).findFirst();
+            if (killed.isEmpty()) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        out.printf("killed %s mid-batch: %s%n", function, killed.map(pid -> "pid " + pid).orElse("no busy environment within 20 s"));
+        killedEnvironments += killed.isPresent() ? 1 : 0;
+    }
+
+    private int killedEnvironments;
+
+    private List<Put> putAll(LocalCloud cloud, int events, int perSecond, Runnable halfway) throws InterruptedException {
         List<SampleEvents.Sample> valid = SampleEvents.valid();
         List<SampleEvents.Sample> invalid = SampleEvents.invalid();
         Map<String, List<SampleEvents.Sample>> byModel = new HashMap<>();
@@ -166,6 +193,9 @@ public final class Soak {
         List<String> ids = new ArrayList<>();
         long started = System.nanoTime();
         for (int i = 0; i < events; i++) {
+            if (i == events / 2) {
+                halfway.run();
+            }
             double dice = random.nextDouble();
             SampleEvents.Sample sample;
             if (dice < 0.08) {
@@ -208,7 +238,7 @@ public final class Soak {
             if (EventCodec.requestIdOf(detail) != null) {
                 detail.put("requestId", ids.get(k));
             }
-            entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.catalog().bus()).source(event.path("source").asText())
+            entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source(event.path("source").asText())
                     .detailType(event.path("detail-type").asText()).detail(detail.toString()).build());
         }
         PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(entries));
@@ -236,7 +266,7 @@ public final class Soak {
 
     private static Map<String, Map<String, AttributeValue>> allRows(LocalCloud cloud) {
         Map<String, Map<String, AttributeValue>> rows = new HashMap<>();
-        cloud.clients().dynamoDb().scanPaginator(b -> b.tableName(LocalCloud.TABLE).consistentRead(true)
+        cloud.clients().dynamoDb().scanPaginator(b -> b.tableName(cloud.tableName()).consistentRead(true)
                         .projectionExpression("requestId, #s, errorCode").expressionAttributeNames(Map.of("#s", "status")))
                 .items().forEach(item -> rows.put(item.get("requestId").s(), item));
         return rows;
@@ -251,8 +281,8 @@ public final class Soak {
     /** The keys of what the dead-letter queues hold now (each read once, then deleted). */
     private Set<String> drainDeadLetters(LocalCloud cloud) {
         Set<String> keys = new HashSet<>();
-        for (String queue : deadLetterQueues(cloud)) {
-            String url = cloud.queueUrl(queue);
+        for (String url : cloud.deadLetterQueueUrls()) {
+            String queue = url.substring(url.lastIndexOf('/') + 1);
             while (true) {
                 List<Message> messages = cloud.clients().sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
                         .messageAttributeNames("All")).messages();
@@ -261,29 +291,24 @@ public final class Soak {
                 }
                 for (Message m : messages) {
                     JsonNode body = readTree(m.body());
+                    String reason = m.messageAttributes().containsKey("ErrorMessage") ? m.messageAttributes().get("ErrorMessage").stringValue()
+                            : body.path("responsePayload").path("errorMessage").asText("(no reason)");
+                    if (body.has("requestPayload")) {
+                        body = body.path("requestPayload"); // an asynchronous invocation's on-failure record
+                    }
                     if (body.has("KinesisBatchInfo")) {
                         keys.addAll(kinesisKeys(cloud, body.path("KinesisBatchInfo")));
                     } else {
                         JsonNode detail = body.path("detail");
                         String requestId = EventCodec.requestIdOf(detail);
                         keys.add(requestId != null ? requestId : "invalid:" + body.path("id").asText());
-                        out.printf("dead-lettered %s from %s: %s%n", requestId, queue, m.messageAttributes().getOrDefault("ErrorMessage",
-                                software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().stringValue("(no reason)").build()).stringValue());
+                        out.printf("dead-lettered %s from %s: %s%n", requestId, queue, reason);
                     }
                     cloud.clients().sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
                 }
             }
         }
         return keys;
-    }
-
-    private static List<String> deadLetterQueues(LocalCloud cloud) {
-        Set<String> names = new HashSet<>();
-        cloud.catalog().routes().forEach(r -> names.add(r.deadLetterQueueName()));
-        if (!Route.asyncModels(cloud.catalog()).isEmpty()) {
-            names.add(Route.deadLetterQueueNameOf(Route.ASYNC_COMPLETION_FUNCTION));
-        }
-        return List.copyOf(names);
     }
 
     /** The requests of a Kinesis on-failure record: the records of its shard between its sequence numbers. */
@@ -313,7 +338,7 @@ public final class Soak {
         return keys;
     }
 
-    private void print(Report r, InjectedFaults faults, LocalCloud cloud) {
+    private void print(Report r, ServiceFaults faults, LocalCloud cloud) {
         out.println("reconciliation");
         out.printf("  events put          %d%n", r.expected());
         out.printf("  rows COMPLETED      %d%n", r.completed());
@@ -325,8 +350,9 @@ public final class Soak {
         out.printf("  duplicated events   %d%n", r.duplicatedEvents());
         out.printf("  unannounced rows    %d%n", r.unannounced());
         out.printf("  faults injected     %d (DynamoDB before write %d, after write %d; PutEvents entries %d; endpoints %d)%n",
-                r.faultsInjected(), faults.failedBefore.get(), faults.failedAfter.get(), cloud.putEvents().injectedFailures(),
-                r.faultsInjected() - faults.failedBefore.get() - faults.failedAfter.get() - cloud.putEvents().injectedFailures());
+                r.faultsInjected(), faults.failedBefore(), faults.failedAfter(), cloud.putEvents().injectedFailures(),
+                r.faultsInjected() - faults.failedBefore() - faults.failedAfter() - cloud.putEvents().injectedFailures());
+        out.printf("  processes killed    %d (SIGKILL mid-batch)%n", killedEnvironments);
         out.printf("  time                %.1f s%n", r.seconds());
     }
 }

@@ -87,7 +87,8 @@ abstract class CloudContractTest {
         }
         assertThat(byKey).hasSize(keys);
         byKey.forEach((key, seqs) -> assertThat(seqs).as(key).isEqualTo(IntStream.range(0, perKey).boxed().toList()));
-        assertThat(cloud.clients().kinesis().listShards(b -> b.streamName("inferbus-cpu-stream")).shards()).hasSizeGreaterThanOrEqualTo(2);
+        String stream = cloud.clients().kinesis().listStreams().streamNames().get(0);
+        assertThat(cloud.clients().kinesis().listShards(b -> b.streamName(stream)).shards()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(recorder.of("k-").stream().map(Recorder.Delivery::partitionKey).distinct()).hasSize(keys);
     }
 
@@ -95,7 +96,7 @@ abstract class CloudContractTest {
     void aReportedFailureIsRedeliveredAndAfterMaxReceiveCountLandsInTheDlq() {
         put(event("fail-sqs-1", "sentence-embedder", null), event("ok-sqs-1", "sentence-embedder", null));
 
-        String dlq = cloud.queueUrl("inferbus-cpu-batch-dlq");
+        String dlq = cloud.deadLetterQueueUrl("cpu-batch");
         List<Message> dead = new ArrayList<>();
         await(() -> {
             dead.addAll(cloud.clients().sqs().receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)).messages());
@@ -116,7 +117,7 @@ abstract class CloudContractTest {
         }
         cloud.clients().events().putEvents(b -> b.entries(entries));
 
-        String onFailure = cloud.queueUrl("inferbus-cpu-stream-dlq");
+        String onFailure = cloud.deadLetterQueueUrl("cpu-stream");
         List<Message> described = new ArrayList<>();
         await(() -> {
             described.addAll(cloud.clients().sqs().receiveMessage(b -> b.queueUrl(onFailure).waitTimeSeconds(1)).messages());
@@ -124,7 +125,7 @@ abstract class CloudContractTest {
         });
         JsonNode info = read(described.get(0).body()).path("KinesisBatchInfo");
         assertThat(info.path("batchSize").asInt()).isEqualTo(1);
-        assertThat(info.path("streamArn").asText()).contains("inferbus-cpu-stream");
+        assertThat(info.path("streamArn").asText()).startsWith("arn:aws:kinesis:");
         List<String> after = recorder.of("pk-").stream().map(Recorder.Delivery::requestId).distinct().toList();
         assertThat(after).containsExactly("pk-0", "pk-1", "pk-3", "pk-4", "pk-5");
     }
@@ -133,7 +134,7 @@ abstract class CloudContractTest {
     void theRejectRouteInvokesTheDirectFunctionWhichRetriesThenDeadLetters() {
         put(event("direct-ok-1", "gpt-7", null), event("fail-direct-1", "fraud-scorer", null));
 
-        String dlq = cloud.queueUrl("inferbus-cpu-direct-dlq");
+        String dlq = cloud.deadLetterQueueUrl("cpu-direct");
         List<Message> dead = new ArrayList<>();
         await(() -> {
             dead.addAll(cloud.clients().sqs().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1)
@@ -143,7 +144,11 @@ abstract class CloudContractTest {
         assertThat(recorder.of("direct-ok-1")).hasSize(1);
         assertThat(recorder.of("fail-direct-1")).hasSize(3);
         Message letter = dead.stream().filter(m -> m.body().contains("fail-direct-1")).findFirst().orElseThrow();
-        assertThat(letter.messageAttributes().get("ErrorMessage").stringValue()).contains("told to fail");
+        // Lambda's on-failure destination record: the request, the condition, the function's last error
+        JsonNode record = read(letter.body());
+        assertThat(record.path("requestContext").path("condition").asText()).isEqualTo("RetriesExhausted");
+        assertThat(record.path("requestContext").path("approximateInvokeCount").asInt()).isEqualTo(3);
+        assertThat(record.path("responsePayload").path("errorMessage").asText()).contains("told to fail");
     }
 
     @Test
@@ -151,7 +156,7 @@ abstract class CloudContractTest {
         long before = cloud.routing().map(s -> s.unmatched()).orElse(0L);
 
         PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(PutEventsRequestEntry.builder()
-                .eventBusName("inferbus").source("app.test").detailType("OrderPlaced").detail("{\"requestId\":\"none-1\"}").build()));
+                .eventBusName(cloud.busName()).source("app.test").detailType("OrderPlaced").detail("{\"requestId\":\"none-1\"}").build()));
 
         assertThat(response.failedEntryCount()).isZero();
         cloud.routing().ifPresent(stats -> assertThat(stats.unmatched()).isEqualTo(before + 1));
@@ -175,7 +180,7 @@ abstract class CloudContractTest {
                         e -> assertThat(e.awsErrorDetails().errorMessage()).contains("Total size of the entries"));
 
         PutEventsResponse partial = cloud.clients().events().putEvents(b -> b.entries(
-                PutEventsRequestEntry.builder().eventBusName("inferbus").source("app.test").detailType("InferenceRequested")
+                PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source("app.test").detailType("InferenceRequested")
                         .detail("{not json").build(),
                 event("ok-partial-1", "sentence-embedder", null)));
         assertThat(partial.failedEntryCount()).isEqualTo(1);
@@ -186,14 +191,14 @@ abstract class CloudContractTest {
     @Test
     void dynamoDbConditionalPutsAndS3PathStyleObjectsWork() {
         var item = Map.of("requestId", AttributeValue.fromS("cond-1"), "status", AttributeValue.fromS("COMPLETED"));
-        cloud.clients().dynamoDb().putItem(b -> b.tableName(LocalCloud.TABLE).item(item)
+        cloud.clients().dynamoDb().putItem(b -> b.tableName(cloud.tableName()).item(item)
                 .conditionExpression("attribute_not_exists(requestId)"));
-        assertThatThrownBy(() -> cloud.clients().dynamoDb().putItem(b -> b.tableName(LocalCloud.TABLE).item(item)
+        assertThatThrownBy(() -> cloud.clients().dynamoDb().putItem(b -> b.tableName(cloud.tableName()).item(item)
                 .conditionExpression("attribute_not_exists(requestId)"))).isInstanceOf(ConditionalCheckFailedException.class);
 
-        cloud.clients().s3().putObject(b -> b.bucket(LocalCloud.BUCKET).key("in/cond-1.json"),
+        cloud.clients().s3().putObject(b -> b.bucket(cloud.bucketName()).key("in/cond-1.json"),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("{\"text\":\"hello\"}"));
-        assertThat(cloud.clients().s3().getObjectAsBytes(b -> b.bucket(LocalCloud.BUCKET).key("in/cond-1.json")).asUtf8String())
+        assertThat(cloud.clients().s3().getObjectAsBytes(b -> b.bucket(cloud.bucketName()).key("in/cond-1.json")).asUtf8String())
                 .isEqualTo("{\"text\":\"hello\"}");
     }
 

@@ -1,7 +1,6 @@
 package dev.inferbus.local.cloud;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.local.lambda.Invoker;
 import dev.inferbus.local.eventbridge.EventRouter;
 import java.util.Optional;
 
@@ -20,8 +19,18 @@ public final class EmbeddedBackend implements CloudBackend {
     }
 
     @Override
-    public ModelCatalog catalog() {
-        return cloud.catalog();
+    public String tableName() {
+        return cloud.tableName();
+    }
+
+    @Override
+    public String bucketName() {
+        return cloud.bucketName();
+    }
+
+    @Override
+    public String busName() {
+        return cloud.busName();
     }
 
     @Override
@@ -30,13 +39,13 @@ public final class EmbeddedBackend implements CloudBackend {
     }
 
     @Override
-    public void attach(String functionName, RequestHandler<?, ?> handler) {
-        cloud.attach(functionName, handler);
+    public void attach(String functionName, Invoker invoker) {
+        cloud.replaceFunction(functionName, invoker);
     }
 
     @Override
-    public String queueUrl(String queueName) {
-        return cloud.queueUrl(queueName);
+    public String deadLetterQueueUrl(String functionName) {
+        return cloud.deadLetterQueueUrl(functionName);
     }
 
     @Override

@@ -56,11 +56,10 @@ public final class LocalCloudExtension implements ParameterResolver, ExecutionCo
     }
 
     private static Started start(Kind kind) {
-        var catalog = CatalogLoader.load(Path.of("../samples/catalog.yaml"));
         try {
             return switch (kind) {
-                case EMBEDDED -> new Started(new EmbeddedBackend(LocalCloud.start(catalog, LocalCloud.Settings.forTests())));
-                case LOCALSTACK -> new Started(LocalStackBackend.start(catalog));
+                case EMBEDDED -> new Started(new EmbeddedBackend(LocalCloud.start(LocalCloud.Settings.forTests(), System.err)));
+                case LOCALSTACK -> new Started(LocalStackBackend.start(CatalogLoader.load(Path.of("../samples/catalog.yaml"))));
             };
         } catch (Exception e) {
             throw new IllegalStateException("the " + kind + " cloud did not start", e);

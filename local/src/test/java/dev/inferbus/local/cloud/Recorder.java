@@ -2,18 +2,13 @@ package dev.inferbus.local.cloud;
 
 import static dev.inferbus.local.cloud.Eventually.read;
 
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.local.lambda.Invoker;
+import dev.inferbus.local.lambda.runtime.InvocationResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -37,46 +32,70 @@ final class Recorder {
         return deliveries.stream().filter(d -> d.requestId().startsWith(requestIdPrefix)).toList();
     }
 
-    RequestHandler<SQSEvent, SQSBatchResponse> queue() {
-        return (SQSEvent event, Context context) -> {
-            List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-            for (SQSEvent.SQSMessage m : event.getRecords()) {
-                Delivery d = new Delivery(read(m.getBody()), event.getRecords().size(), null);
+    /** The JSON of a batch response naming these item identifiers as failures. */
+    private static String batchResponse(List<String> failed) {
+        var response = JSON.createObjectNode();
+        var failures = response.putArray("batchItemFailures");
+        failed.forEach(id -> failures.addObject().put("itemIdentifier", id));
+        return response.toString();
+    }
+
+    private static long start() {
+        return System.nanoTime();
+    }
+
+    private static InvocationResult.Success success(String payload, long started) {
+        return new InvocationResult.Success(payload, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** A queue's function: Lambda hands it the SQS event JSON. */
+    Invoker queue() {
+        return payload -> {
+            long started = start();
+            JsonNode records = read(payload).path("Records");
+            List<String> failures = new ArrayList<>();
+            for (JsonNode m : records) {
+                Delivery d = new Delivery(read(m.path("body").asText()), records.size(), null);
                 deliveries.add(d);
                 if (d.requestId().startsWith("fail-")) {
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(m.getMessageId()).build());
+                    failures.add(m.path("messageId").asText());
                 }
             }
-            return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+            return success(batchResponse(failures), started);
         };
     }
 
-    RequestHandler<KinesisEvent, StreamsEventResponse> stream() {
-        return (KinesisEvent event, Context context) -> {
-            List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-            for (KinesisEvent.KinesisEventRecord r : event.getRecords()) {
-                Delivery d = new Delivery(read(StandardCharsets.UTF_8.decode(r.getKinesis().getData()).toString()),
-                        event.getRecords().size(), r.getKinesis().getPartitionKey());
+    /** A stream's function: the Kinesis event JSON, data base64-encoded. */
+    Invoker stream() {
+        return payload -> {
+            long started = start();
+            JsonNode records = read(payload).path("Records");
+            List<String> failures = new ArrayList<>();
+            for (JsonNode r : records) {
+                JsonNode kinesis = r.path("kinesis");
+                String data = new String(java.util.Base64.getDecoder().decode(kinesis.path("data").asText()), StandardCharsets.UTF_8);
+                Delivery d = new Delivery(read(data), records.size(), kinesis.path("partitionKey").asText());
                 deliveries.add(d);
                 if (d.requestId().startsWith("fail-")) {
-                    failures.add(StreamsEventResponse.BatchItemFailure.builder()
-                            .withItemIdentifier(r.getKinesis().getSequenceNumber()).build());
+                    failures.add(kinesis.path("sequenceNumber").asText());
                     break;
                 }
             }
-            return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+            return success(batchResponse(failures), started);
         };
     }
 
-    RequestHandler<Map<String, Object>, Void> direct() {
-        return (Map<String, Object> event, Context context) -> {
-            Delivery d = new Delivery(JSON.valueToTree(event), 1, null);
+    /** A rule's asynchronously invoked function: the EventBridge event itself. */
+    Invoker direct() {
+        return payload -> {
+            long started = start();
+            Delivery d = new Delivery(read(payload), 1, null);
             deliveries.add(d);
             if (d.requestId().startsWith("fail-")) {
-                throw new IllegalStateException("told to fail " + d.requestId());
+                return new InvocationResult.FunctionError("java.lang.IllegalStateException", "told to fail " + d.requestId(),
+                        "{}", (System.nanoTime() - started) / 1_000_000);
             }
-            return null;
+            return success("null", started);
         };
     }
-
 }

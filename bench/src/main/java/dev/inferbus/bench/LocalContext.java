@@ -1,4 +1,4 @@
-package dev.inferbus.local.lambda;
+package dev.inferbus.bench;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The Lambda {@link Context} of one local invocation: a fresh request id and a deadline. */
-public final class LocalContext implements Context {
+final class LocalContext implements Context {
 
     private static final LambdaLogger STDERR = new LambdaLogger() {
         @Override
@@ -27,7 +27,7 @@ public final class LocalContext implements Context {
     private final long deadline;
     private final int memoryMb;
 
-    public LocalContext(String functionName, int timeoutSeconds, int memoryMb) {
+    LocalContext(String functionName, int timeoutSeconds, int memoryMb) {
         this.functionName = functionName;
         this.deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
         this.memoryMb = memoryMb;

@@ -1,0 +1,102 @@
+package dev.inferbus.local.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * {@code logs FUNCTION [--follow]}: prints the output of a function's execution environments in the running (or
+ * last) {@code ./inferbus up} — one file per function, as CloudWatch Logs keeps one log group per function.
+ * FUNCTION is the catalog's name ({@code cpu-direct}) or the deployed one.
+ */
+final class LogsCommand {
+
+    private static final String FUNCTIONS_FILE = "functions.properties";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LogsCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    static Path upDirectory(Path root) {
+        return root.resolve("local/target/up");
+    }
+
+    /** Empties the last run's folder (its code copies are read-only, like Lambda's task root). */
+    static void clear(Path work) throws IOException {
+        if (!Files.exists(work)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(work)) {
+            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                path.toFile().setWritable(true);
+                if (path.getParent() != null) {
+                    path.getParent().toFile().setWritable(true);
+                }
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** Which deployed function each catalog name stands for, for a later {@code logs}. */
+    static void record(Path work, Map<String, String> functionNames) throws IOException {
+        Properties names = new Properties();
+        names.putAll(functionNames);
+        try (var writer = Files.newBufferedWriter(work.resolve(FUNCTIONS_FILE))) {
+            names.store(writer, "catalog name = deployed function name");
+        }
+    }
+
+    int run(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--follow"))) {
+            err.println("usage: ./inferbus logs FUNCTION [--follow]");
+            return 2;
+        }
+        Path work = upDirectory(dev.inferbus.local.template.Synthesizer.projectRoot());
+        Properties names = new Properties();
+        Path file = work.resolve(FUNCTIONS_FILE);
+        if (!Files.exists(file)) {
+            err.println("error: no './inferbus up' has run here yet (" + file + " is missing)");
+            return 1;
+        }
+        try (var reader = Files.newBufferedReader(file)) {
+            names.load(reader);
+        }
+        String deployed = names.getProperty(args[0], names.containsValue(args[0]) ? args[0] : null);
+        if (deployed == null) {
+            err.println("error: unknown function '" + args[0] + "' (functions: " + names.stringPropertyNames() + ")");
+            return 2;
+        }
+        Path log = work.resolve("logs").resolve(deployed + ".log");
+        if (!Files.exists(log)) {
+            err.println("error: " + log + " does not exist (the function has not started)");
+            return 1;
+        }
+        long position = 0;
+        do {
+            try (RandomAccessFile in = new RandomAccessFile(log.toFile(), "r")) {
+                if (in.length() > position) {
+                    in.seek(position);
+                    byte[] bytes = new byte[(int) (in.length() - position)];
+                    in.readFully(bytes);
+                    out.print(new String(bytes, StandardCharsets.UTF_8));
+                    out.flush();
+                    position += bytes.length;
+                }
+            }
+            if (args.length == 2) {
+                Thread.sleep(500);
+            }
+        } while (args.length == 2);
+        return 0;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.inferbus.local.faults;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The byte-for-byte part of the proxy: reads a request off the JDK server, forwards it with the JDK client, and
+ * copies the answer back, streaming bodies both ways.
+ *
+ * <p>Every end-to-end header is kept as sent, {@code Authorization} and the other SigV4 headers included, and the body
+ * is forwarded unchanged (aws-chunked S3 uploads too), so a signed request arrives as signed. {@code Host} is the
+ * upstream's: the JDK client sets it from the URI and does not let a caller override it. An upstream that verified
+ * signatures would therefore see a different host than the one signed; the emulators verify none.
+ */
+final class Relay {
+
+    /** Hop-by-hop headers (RFC 9110 7.6.1) and those the JDK client sets itself from the request it sends. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
+            "content-length", "expect");
+
+    private final HttpClient client;
+    private final String upstreamBase;
+
+    Relay(URI upstream) {
+        String base = upstream.toString();
+        this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        // HTTP/1.1 only: the default would offer an h2c upgrade, which the emulators need not understand
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A request read from the server: what rules inspect, and the body to forward (inspected part + the rest). */
+    record Incoming(ProxiedRequest request, InputStream body, long contentLength) {
+    }
+
+    static Incoming read(HttpExchange exchange) throws IOException {
+        URI uri = exchange.getRequestURI();
+        InputStream in = exchange.getRequestBody();
+        // one byte more than is inspected tells whether the body went on
+        byte[] head = in.readNBytes(ProxiedRequest.MAX_INSPECTED_BODY + 1);
+        boolean truncated = head.length > ProxiedRequest.MAX_INSPECTED_BODY;
+        byte[] inspected = truncated ? Arrays.copyOf(head, ProxiedRequest.MAX_INSPECTED_BODY) : head;
+        Headers headers = exchange.getRequestHeaders();
+        ProxiedRequest request = new ProxiedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                headers, inspected, truncated);
+        InputStream body = truncated ? new SequenceInputStream(new ByteArrayInputStream(head), in)
+                : new ByteArrayInputStream(head);
+        long length = truncated ? declaredLength(headers) : head.length;
+        return new Incoming(request, body, length);
+    }
+
+    /** Sends the request upstream; the answer's body is a stream the caller must read or close. */
+    HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
+        ProxiedRequest request = incoming.request();
+        String query = request.query().isEmpty() ? "" : "?" + request.query();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + request.path() + query))
+                .method(request.method(), publisher(incoming));
+        request.headers().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(value -> builder.header(name, value));
+            }
+        });
+        return client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private static HttpRequest.BodyPublisher publisher(Incoming incoming) {
+        if (incoming.contentLength() == 0) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(incoming::body);
+        // a known length is kept (it may be signed); an unknown one goes on chunked, as it came
+        return incoming.contentLength() > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, incoming.contentLength())
+                : stream;
+    }
+
+    /** Copies the upstream's answer to the client: status, end-to-end headers, and the body as it streams in. */
+    static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
+        Headers out = exchange.getResponseHeaders();
+        response.headers().map().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                out.put(name, values);
+            }
+        });
+        int status = response.statusCode();
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        try (InputStream body = response.body()) {
+            if (bodiless(exchange, status)) {
+                // the JDK server sends no body here and wants any Content-Length set by hand (a HEAD's object size)
+                if (length >= 0 && status != 204 && status >= 200) {
+                    out.set("Content-Length", Long.toString(length));
+                }
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            // -1: no body; 0: chunked, for a length the upstream did not give
+            exchange.sendResponseHeaders(status, length == 0 ? -1 : length < 0 ? 0 : length);
+            try (OutputStream client = exchange.getResponseBody()) {
+                body.transferTo(client);
+            }
+        }
+    }
+
+    /** Answers an injected error in place of the service. */
+    static void answer(HttpExchange exchange, ErrorAnswer answer) throws IOException {
+        answer.headers().forEach(exchange.getResponseHeaders()::set);
+        byte[] body = answer.body();
+        if (bodiless(exchange, answer.status()) || body.length == 0) {
+            exchange.sendResponseHeaders(answer.status(), -1);
+            return;
+        }
+        exchange.sendResponseHeaders(answer.status(), body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Answers the proxy's own failure to reach the upstream: a gateway error, never mistaken for an injected one. */
+    static void badGateway(HttpExchange exchange, String why) throws IOException {
+        answer(exchange, new ErrorAnswer(502, Map.of("Content-Type", "text/plain; charset=utf-8"),
+                ("fault proxy: the upstream did not answer: " + why).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static boolean bodiless(HttpExchange exchange, int status) {
+        return "HEAD".equals(exchange.getRequestMethod()) || status < 200 || status == 204 || status == 304;
+    }
+
+    /** The Content-Length the client declared, or -1 when it sent the body chunked. */
+    private static long declaredLength(Headers headers) {
+        String length = headers.getFirst("Content-Length");
+        return length == null ? -1 : Long.parseLong(length.trim());
+    }
+
+    void close() {
+        client.close();
+    }
+}
