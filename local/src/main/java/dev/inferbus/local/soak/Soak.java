@@ -96,6 +96,9 @@ public final class Soak {
             }
             Thread.sleep(2000);
         }
+        // every row can exist while a redelivery still owes its event (a killed environment's batch waits out its
+        // publish lease): wait until the queues hold nothing in flight before reconciling
+        awaitQueuesDrained(cloud, deadline);
         // faults off, and time for the last publishes and any duplicate to show
         cloud.putEvents().failResultEntries(0);
         cloud.sageMaker().ifPresent(s -> s.faults(Faults.NONE));
@@ -178,6 +181,31 @@ public final class Soak {
     }
 
     private int killedEnvironments;
+
+    private void awaitQueuesDrained(LocalCloud cloud, long deadline) throws InterruptedException {
+        List<String> queues = new ArrayList<>();
+        for (String function : cloud.functionNames().keySet()) {
+            try {
+                queues.add(cloud.sourceQueueUrl(function));
+            } catch (IllegalArgumentException e) {
+                // a function without a queue: nothing to drain
+            }
+        }
+        while (System.nanoTime() < deadline) {
+            long inFlight = 0;
+            for (String url : queues) {
+                var attributes = cloud.clients().sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                        software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                inFlight += attributes.values().stream().mapToLong(Long::parseLong).sum();
+            }
+            if (inFlight == 0) {
+                return;
+            }
+            out.printf("queues still hold %d message(s)%n", inFlight);
+            Thread.sleep(2000);
+        }
+    }
 
     private List<Put> putAll(LocalCloud cloud, int events, int perSecond, Runnable halfway) throws InterruptedException {
         List<SampleEvents.Sample> valid = SampleEvents.valid();
