@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class DeployedFunctionsTest {
 
     @Test
-    void everyFunctionOfTheTemplateFinishesItsInitFromTheZip(CloudBackend backend) {
+    void everyFunctionOfTheTemplateFinishesItsInitFromTheZip(CloudBackend backend) throws java.io.IOException {
         LocalCloud cloud = ((EmbeddedBackend) backend).cloud();
 
         assertThat(cloud.functionNames()).containsOnlyKeys("cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed",
