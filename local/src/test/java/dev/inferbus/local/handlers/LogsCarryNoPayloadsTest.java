@@ -1,0 +1,97 @@
+package dev.inferbus.local.handlers;
+
+import static dev.inferbus.local.cloud.Eventually.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.local.cloud.CloudBackend;
+import dev.inferbus.local.cloud.EmbeddedBackend;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.cloud.LocalCloudExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Logs never carry payloads or outputs: events with recognisable inputs (good and bad) go through the deployed
+ * functions, and every log is scanned for them — each function's log (its execution environments' stdout and
+ * stderr, slf4j at info) and the test JVM's own (the local cloud, at info, in target/test-logs.txt).
+ */
+@ExtendWith(LocalCloudExtension.class)
+class LogsCarryNoPayloadsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET_TEXT = "the-secret-payload-7f3a91 about a confidential merger";
+    private static final double SECRET_AMOUNT = 31415.9265;
+    private static final String BATCH_LINE = "\"batch\":{\"records\":";
+
+    @Test
+    void noInputOrOutputReachesTheLogs(CloudBackend backend) throws Exception {
+        LocalCloud cloud = ((EmbeddedBackend) backend).cloud();
+        CloudProbe.restoreDeployedFunctions(cloud);
+        Map<Path, Long> before = new LinkedHashMap<>();
+        for (String function : List.of("cpu-batch", "cpu-direct")) {
+            Path log = logOf(cloud, function);
+            before.put(log, Files.exists(log) ? Files.size(log) : 0L);
+        }
+        ObjectNode text = JSON.createObjectNode().put("requestId", "logscan-1").put("model", "sentence-embedder");
+        text.putObject("input").put("text", SECRET_TEXT);
+        ObjectNode badText = JSON.createObjectNode().put("requestId", "logscan-2").put("model", "sentence-embedder");
+        badText.putObject("input").put("text", SECRET_TEXT).put("extra", SECRET_TEXT);
+        ObjectNode fraud = JSON.createObjectNode().put("requestId", "logscan-3").put("model", "fraud-scorer");
+        fraud.putObject("input").putObject("features").put("amount", SECRET_AMOUNT);
+        new CloudProbe(cloud, "logscan-results").putAll(List.of(text, badText, fraud));
+
+        for (String id : List.of("logscan-1", "logscan-2", "logscan-3")) {
+            await(() -> cloud.resultRow(id).isPresent());
+        }
+        // each function logs its batch line once its invocation is done: the scan waits for the lines of these
+        await(() -> before.entrySet().stream().allMatch(log -> since(log.getKey(), log.getValue()).contains(BATCH_LINE)));
+        String output = cloud.resultRow("logscan-1").orElseThrow().get("output").s();
+        String firstOutputValue = JSON.readTree(output).get("embedding").get(0).asText();
+
+        StringBuilder logs = new StringBuilder(Files.readString(Path.of("target/test-logs.txt")));
+        for (String function : cloud.functionNames().keySet()) {
+            Path log = logOf(cloud, function);
+            if (Files.exists(log)) {
+                logs.append(read(log));
+            }
+        }
+        assertThat(logs.toString()).contains(BATCH_LINE);
+        assertThat(logs.toString()).doesNotContain("secret-payload-7f3a91").doesNotContain("confidential merger")
+                .doesNotContain(String.valueOf(SECRET_AMOUNT)).doesNotContain(firstOutputValue);
+    }
+
+    private static Path logOf(LocalCloud cloud, String function) {
+        return cloud.function(function).function().logFile();
+    }
+
+    /** What the log holds past {@code offset} bytes. */
+    private static String since(Path log, long offset) {
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try {
+            byte[] all = Files.readAllBytes(log);
+            return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
