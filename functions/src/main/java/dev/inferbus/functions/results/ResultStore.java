@@ -69,8 +69,14 @@ public final class ResultStore {
     public CompletableFuture<Write> put(ResultRow row, long nowMillis) {
         Map<String, AttributeValue> item = item(row);
         item.put("publishLeaseUntil", AttributeValue.fromN(Long.toString(nowMillis + PUBLISH_LEASE.toMillis())));
-        return conditionalPut(item);
+        // A write that landed but whose answer was lost is retried by the SDK, and the retry's condition fails on
+        // the row this very write made: the owner token tells that row from another delivery's.
+        AttributeValue owner = AttributeValue.fromS(java.util.UUID.randomUUID().toString());
+        item.put(LEASE_OWNER, owner);
+        return conditionalPut(item, owner);
     }
+
+    private static final String LEASE_OWNER = "publishLeaseOwner";
 
     /**
      * Stores a request about to be handed to an asynchronous endpoint. WRITTEN where there was no row or a
@@ -91,18 +97,21 @@ public final class ResultStore {
         item.put("expiresAt", AttributeValue.fromN(Long.toString(nowMillis / 1000 + ttl.toSeconds())));
         // a pending row owes the bus nothing; its final row will
         item.put("published", AttributeValue.fromBool(true));
-        return conditionalPut(item);
+        return conditionalPut(item, null);
     }
 
-    private CompletableFuture<Write> conditionalPut(Map<String, AttributeValue> item) {
+    /** @param owner the write's lease owner token, or null for a row that takes no lease */
+    private CompletableFuture<Write> conditionalPut(Map<String, AttributeValue> item, AttributeValue owner) {
         return dynamoDb.putItem(b -> b.tableName(table).item(item)
                         .conditionExpression("attribute_not_exists(requestId) OR #status = :pending")
                         .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PendingRow.PENDING))))
+                        .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PendingRow.PENDING)))
+                        .returnValuesOnConditionCheckFailure(software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD))
                 .thenApply(r -> Write.WRITTEN)
                 .exceptionally(e -> {
-                    if (unwrap(e) instanceof ConditionalCheckFailedException) {
-                        return Write.DUPLICATE;
+                    if (unwrap(e) instanceof ConditionalCheckFailedException failed) {
+                        boolean ours = owner != null && failed.hasItem() && owner.equals(failed.item().get(LEASE_OWNER));
+                        return ours ? Write.WRITTEN : Write.DUPLICATE;
                     }
                     throw e instanceof CompletionException c ? c : new CompletionException(e);
                 });

@@ -160,6 +160,33 @@ class HandlersIntegrationTest {
         assertThat(batch.handedBack("flaky-3")).isEqualTo(1);
     }
 
+    /**
+     * A result write lands but its answer is lost (a 500 after the write): the SDK retries the PutItem, whose
+     * condition then fails on the row this very delivery wrote. The delivery must know the row as its own and
+     * announce it — not take it for another delivery's and wait out its own publish lease until its retries are
+     * spent (found by the soak once faults moved to the service).
+     */
+    @Test
+    void aWriteWhoseAnswerWasLostIsRecognisedAsItsOwnAndAnnouncedOnce() {
+        cloud.dynamoDbFaults().addRule(FaultRule.dynamoDbInternalServerError().name("lost-answer-ownwrite-1").after()
+                .when(r -> r.operation().equals("PutItem") && r.bodyContains("\"ownwrite-1\""))
+                .maxCount(1).build());
+        probe.put(detail("ownwrite-1", "fraud-scorer", JSON.valueToTree(java.util.Map.of("features", java.util.Map.of(
+                "amount", 12.5, "hour", 14, "merchantRisk", 0.1, "distanceKm", 3, "txnLast24h", 2, "cardAgeDays", 900,
+                "foreign", 0, "online", 0)))));
+
+        assertThat(probe.awaitRow("ownwrite-1").get("status").s()).isEqualTo("COMPLETED");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (probe.eventsFor("ownwrite-1").isEmpty() && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+        }
+        // well inside the 15 s publish lease: the event came from the delivery that wrote the row
+        assertThat(probe.eventsFor("ownwrite-1")).hasSize(1);
+        assertThat(injected("lost-answer-ownwrite-1")).isEqualTo(1);
+        sleep(Duration.ofSeconds(1));
+        assertThat(probe.eventsFor("ownwrite-1")).hasSize(1);
+    }
+
     @Test
     void aFailedPublishIsRetriedAndItsEventGoesOutExactlyOnce() {
         long before = cloud.putEvents().injectedFailures();
