@@ -93,6 +93,8 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
     private final Consumer<ExecutionEnvironment> onDeath;
     private final CompletableFuture<InitOutcome> init = new CompletableFuture<>();
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    /** The process, once started: a runtime's first call can only follow it, but may beat the field's assignment. */
+    private final CompletableFuture<Process> spawned = new CompletableFuture<>();
     private final AtomicLong invocations = new AtomicLong();
     private final Object lock = new Object();
     private volatile Process process;
@@ -103,6 +105,8 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
     private EnvironmentState state = EnvironmentState.STARTING;
     private Pending current;
     private InitError postedInitError;
+    /** END and REPORT of the last answered invocation: written when the runtime asks for the next one, as Lambda does. */
+    private String unreported;
 
     private ExecutionEnvironment(FunctionDefinition function, RuntimeHost host, String id, Path folder,
             Consumer<ExecutionEnvironment> onDeath) throws IOException {
@@ -153,6 +157,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
                 + logStream + "\tArchitecture: " + function.architecture());
         startNanos = System.nanoTime();
         process = host.spawn(builder);
+        spawned.complete(process);
         process.onExit().thenAccept(this::exited);
         int limit = INIT_LIMIT_SECONDS + function.timeoutSeconds();
         host.timers.schedule(() -> initTimedOut(limit), limit, TimeUnit.SECONDS);
@@ -198,12 +203,9 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
             state = EnvironmentState.BUSY;
         }
         long timeoutMs = function.timeoutSeconds() * 1000L;
-        log("START RequestId: " + pending.requestId + " Version: " + function.version());
         api.dispatch(new RuntimeApiServer.Invocation(pending.requestId, payloadJson.getBytes(UTF_8),
                 System.currentTimeMillis() + timeoutMs, function.arn(), traceId()));
-        InvocationResult result = await(pending, timeoutMs);
-        report(pending, result);
-        return result;
+        return await(pending, timeoutMs);
     }
 
     private InvocationResult await(Pending pending, long timeoutMs) {
@@ -216,10 +218,11 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
                 } catch (InterruptedException e) {
                     interrupted = true; // the invocation runs on regardless, as in Lambda; so does the wait
                 } catch (TimeoutException e) {
-                    if (pending.result.complete(new Timeout(function.timeoutSeconds()))) {
-                        log(Instant.now() + " " + pending.requestId + " Task timed out after "
-                                + function.timeoutSeconds() + ".00 seconds");
-                        ProcessTrees.killNow(process.toHandle());
+                    Timeout timeout = new Timeout(function.timeoutSeconds());
+                    if (pending.result.complete(timeout)) {
+                        log(Instant.now() + " " + pending.requestId + " " + timeout.errorMessage() + "\n"
+                                + report(pending, timeout));
+                        kill();
                     }
                 } catch (ExecutionException e) {
                     throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
@@ -232,10 +235,16 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         }
     }
 
-    /** SIGKILL to the process and its descendants; returns once the environment is DEAD. */
+    /** SIGKILL to the process and its descendants; returns once the environment is DEAD (or after 10 s). */
     void kill() {
         ProcessTrees.killNow(process.toHandle());
-        gone.join();
+        try {
+            gone.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("function {}: environment {} (pid {}) did not end after SIGKILL", function.name(), id, pid());
+        }
     }
 
     ProcessHandle handle() {
@@ -261,7 +270,10 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
     @Override
     public void nextRequested() {
         boolean first = false;
+        String report;
         synchronized (lock) {
+            report = unreported;
+            unreported = null;
             if (state == EnvironmentState.STARTING) {
                 initMillis = millisSince(startNanos);
                 state = EnvironmentState.READY;
@@ -270,7 +282,10 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
                 state = EnvironmentState.READY;
             }
         }
-        if (first && init.complete(new InitOutcome.Ready(process.pid(), initMillis))) {
+        if (report != null) {
+            log(report);
+        }
+        if (first && init.complete(new InitOutcome.Ready(spawned.join().pid(), initMillis))) {
             LOG.info("function {}: environment {} ready after {} ms", function.name(), id, initMillis);
         }
     }
@@ -278,10 +293,12 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
     @Override
     public void invocationDelivered(String requestId) {
         synchronized (lock) {
-            if (current != null && current.requestId.equals(requestId)) {
-                current.deliveredNanos = System.nanoTime();
+            if (current == null || !current.requestId.equals(requestId)) {
+                return;
             }
+            current.deliveredNanos = System.nanoTime();
         }
+        log("START RequestId: " + requestId + " Version: " + function.version());
     }
 
     @Override
@@ -295,11 +312,11 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
             String message = "Response payload size (" + body.length + " bytes) exceeded maximum allowed payload size ("
                     + MAX_RESPONSE_BYTES + " bytes).";
             String type = "Function.ResponseSizeTooLarge";
-            pending.result.complete(new FunctionError(type, message, ErrorDocuments.document(type, message),
+            settle(pending, new FunctionError(type, message, ErrorDocuments.document(type, message),
                     pending.durationMs()));
             return Ack.PAYLOAD_TOO_LARGE;
         }
-        pending.result.complete(new Success(new String(body, UTF_8), pending.durationMs()));
+        settle(pending, new Success(new String(body, UTF_8), pending.durationMs()));
         return Ack.ACCEPTED;
     }
 
@@ -310,7 +327,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
             return Ack.INVALID_REQUEST_ID;
         }
         InitError error = parseError(errorTypeHeader, body);
-        pending.result.complete(new FunctionError(error.errorType(), error.errorMessage(), new String(body, UTF_8),
+        settle(pending, new FunctionError(error.errorType(), error.errorMessage(), new String(body, UTF_8),
                 pending.durationMs()));
         return Ack.ACCEPTED;
     }
@@ -343,6 +360,16 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         }
     }
 
+    /** Answers the caller; the report waits for the runtime's next {@code next} (or its end). */
+    private void settle(Pending pending, InvocationResult result) {
+        String report = report(pending, result);
+        if (pending.result.complete(result)) { // not after a timeout: its report is written
+            synchronized (lock) {
+                unreported = report; // before the runtime gets its 202, so before its next
+            }
+        }
+    }
+
     /** An error document: {@code errorType} from the body, else the header (Lambda's type for the error), else unknown. */
     private static InitError parseError(String errorTypeHeader, byte[] body) {
         String fallbackType = errorTypeHeader != null ? errorTypeHeader : "Runtime.Unknown";
@@ -367,42 +394,62 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
     }
 
     private void exited(Process ended) {
-        int exitCode = ended.exitValue();
-        Pending orphan;
-        InitError initError;
-        synchronized (lock) {
-            state = EnvironmentState.DEAD;
-            orphan = current;
-            current = null;
-            initError = postedInitError != null ? postedInitError
-                    : new InitError("Runtime.ExitError", "Runtime exited with error: " + ErrorDocuments.exitStatus(exitCode));
-        }
         try {
-            if (init.complete(new InitOutcome.Failed(initError))) {
-                log("INIT_REPORT Init Duration: " + millisSince(startNanos) + " ms\tPhase: init\tStatus: error\tError Type: "
-                        + initError.errorType());
-            }
-            if (orphan != null) {
-                if (orphan.deliveredNanos == 0) {
-                    orphan.result.completeExceptionally(new NotDelivered());
-                } else if (orphan.result.complete(new Crashed(exitCode))) {
-                    log("RequestId: " + orphan.requestId + " Error: Runtime exited with error: "
-                            + ErrorDocuments.exitStatus(exitCode) + "\nRuntime.ExitError");
-                }
-            }
-            api.close();
-            deleteQuietly(folder);
-            LOG.info("function {}: environment {} (pid {}) gone, {}", function.name(), id, ended.pid(),
-                    ErrorDocuments.exitStatus(exitCode));
-            onDeath.accept(this);
+            ended(ended.exitValue());
         } finally {
             gone.complete(null);
         }
     }
 
+    private void ended(int exitCode) {
+        Pending orphan;
+        InitError initError;
+        String report;
+        synchronized (lock) {
+            state = EnvironmentState.DEAD;
+            orphan = current;
+            current = null;
+            report = unreported;
+            unreported = null;
+            initError = postedInitError != null ? postedInitError
+                    : new InitError("Runtime.ExitError", "Runtime exited with error: " + ErrorDocuments.exitStatus(exitCode));
+        }
+        try {
+            // first out of the pool, so no caller woken below finds it there
+            onDeath.accept(this);
+            api.close();
+            deleteQuietly(folder);
+            LOG.info("function {}: environment {} (pid {}) gone, {}", function.name(), id, pid(),
+                    ErrorDocuments.exitStatus(exitCode));
+        } finally {
+            settleEnd(exitCode, orphan, initError, report);
+        }
+    }
+
+    /** Whoever waits on this environment learns how it ended. */
+    private void settleEnd(int exitCode, Pending orphan, InitError initError, String report) {
+        if (init.complete(new InitOutcome.Failed(initError))) {
+            log("INIT_REPORT Init Duration: " + millisSince(startNanos) + " ms\tPhase: init\tStatus: error\tError Type: "
+                    + initError.errorType());
+        }
+        if (report != null) {
+            log(report);
+        }
+        if (orphan != null) {
+            Crashed crashed = new Crashed(exitCode);
+            if (orphan.deliveredNanos == 0) {
+                orphan.result.completeExceptionally(new NotDelivered());
+            } else if (orphan.result.complete(crashed)) {
+                log("RequestId: " + orphan.requestId + " Error: " + crashed.errorMessage() + "\n"
+                        + crashed.errorType() + "\n" + report(orphan, crashed));
+            }
+        }
+    }
+
     // ---- the function's log ----
 
-    private void report(Pending pending, InvocationResult result) {
+    /** Lambda's END and REPORT lines for an invocation; Max Memory Used is the process' peak RSS so far. */
+    private String report(Pending pending, InvocationResult result) {
         double millis = pending.durationNanos() / 1e6;
         StringBuilder line = new StringBuilder("END RequestId: ").append(pending.requestId).append('\n')
                 .append("REPORT RequestId: ").append(pending.requestId)
@@ -422,7 +469,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         } else if (result instanceof InvocationResult.Failure failure) {
             line.append("\tStatus: error\tError Type: ").append(failure.errorType());
         }
-        log(line.toString());
+        return line.toString();
     }
 
     /** One line (or a few) appended to the function's log beside the process' own output, as Lambda's platform lines. */

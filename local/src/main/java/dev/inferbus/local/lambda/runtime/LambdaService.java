@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -75,9 +74,8 @@ public final class LambdaService implements AutoCloseable {
         if (!unexpected.isEmpty()) {
             throw new IllegalArgumentException("not credentials variables: " + unexpected);
         }
-        if (host.sandboxUid.isPresent()) {
-            checkSandboxCanRead(function.taskRoot());
-        }
+        // a task root the sandbox user cannot read would fail every Init with a bare ClassNotFoundException
+        host.requireSandboxCanRead(function.taskRoot());
         FunctionPool pool = new FunctionPool(function, credentials, host);
         if (pools.putIfAbsent(function.name(), pool) != null) {
             throw new IllegalStateException("function " + function.name() + " is already deployed");
@@ -130,28 +128,6 @@ public final class LambdaService implements AutoCloseable {
         if (!processes.isEmpty()) {
             LOG.info("Lambda service: ending {} function processes", processes.size());
             ProcessTrees.terminate(processes, GRACE);
-        }
-    }
-
-    /**
-     * Function processes run as the sandbox user when this JVM runs as root; a task root they cannot read would fail
-     * every Init with a bare ClassNotFoundException, so it fails the deploy instead.
-     */
-    private static void checkSandboxCanRead(Path taskRoot) {
-        for (Path folder = taskRoot; folder != null; folder = folder.getParent()) {
-            Set<PosixFilePermission> permissions;
-            try {
-                permissions = Files.getPosixFilePermissions(folder);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            boolean enter = permissions.contains(PosixFilePermission.OTHERS_EXECUTE);
-            boolean list = !folder.equals(taskRoot) || permissions.contains(PosixFilePermission.OTHERS_READ);
-            if (!enter || !list) {
-                throw new IllegalArgumentException("function processes run as uid " + RuntimeHost.SANDBOX_UID
-                        + " (Lambda's functions run as an unprivileged user), which cannot read task root " + taskRoot
-                        + ": " + folder + " needs o+rx");
-            }
         }
     }
 

@@ -2,13 +2,16 @@ package dev.inferbus.local.lambda.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +72,7 @@ final class RuntimeHost implements AutoCloseable {
         }
         this.launcherPrefix = List.copyOf(prefix);
         this.sandboxUid = uid;
+        requireSandboxCanRead(ric.directory());
         this.spawner = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("lambda-spawner").factory());
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("lambda-timers").factory());
@@ -92,6 +96,31 @@ final class RuntimeHost implements AutoCloseable {
         if (sandboxUid.isPresent()) {
             Files.setAttribute(folder, "unix:uid", sandboxUid.getAsInt());
             Files.setAttribute(folder, "unix:gid", sandboxUid.getAsInt());
+        }
+    }
+
+    /**
+     * When processes run as the sandbox user, a folder they must read (the client's jars, a task root) and every folder
+     * above it must let others in; the check names the folder to open rather than letting every Init fail.
+     */
+    void requireSandboxCanRead(Path folder) {
+        if (sandboxUid.isEmpty()) {
+            return;
+        }
+        for (Path at = folder.toAbsolutePath(); at != null; at = at.getParent()) {
+            Set<PosixFilePermission> permissions;
+            try {
+                permissions = Files.getPosixFilePermissions(at);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            boolean enter = permissions.contains(PosixFilePermission.OTHERS_EXECUTE);
+            boolean list = !at.equals(folder.toAbsolutePath()) || permissions.contains(PosixFilePermission.OTHERS_READ);
+            if (!enter || !list) {
+                throw new IllegalArgumentException("function processes run as uid " + SANDBOX_UID
+                        + " (Lambda runs functions as an unprivileged user), which cannot read " + folder + ": " + at
+                        + " needs o+rx");
+            }
         }
     }
 
