@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
  * {@code logs FUNCTION [--follow]}: prints the output of a function's execution environments in the running (or
@@ -33,18 +32,7 @@ final class LogsCommand {
 
     /** Empties the last run's folder (its code copies are read-only, like Lambda's task root). */
     static void clear(Path work) throws IOException {
-        if (!Files.exists(work)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(work)) {
-            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                path.toFile().setWritable(true);
-                if (path.getParent() != null) {
-                    path.getParent().toFile().setWritable(true);
-                }
-                Files.deleteIfExists(path);
-            }
-        }
+        dev.inferbus.local.cloud.LocalCloud.deleteTree(work);
     }
 
     /** Which deployed function each catalog name stands for, for a later {@code logs}. */

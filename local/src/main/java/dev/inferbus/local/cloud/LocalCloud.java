@@ -146,7 +146,26 @@ public final class LocalCloud implements AutoCloseable {
     public static LocalCloud start(Settings settings, PrintStream progress) throws Exception {
         Path root = Synthesizer.projectRoot();
         CloudAssembly assembly = Synthesizer.synthesize(root, root.resolve("infra-cdk/target/local-cdk.out"), progress);
-        return start(assembly, settings, Files.createTempDirectory("inferbus-local-"));
+        Path work = Files.createTempDirectory("inferbus-local-");
+        LocalCloud cloud = start(assembly, settings, work);
+        // a work folder of its own (unpacked code, environments, logs) goes with the cloud
+        cloud.started.addFirst(() -> deleteTree(work));
+        return cloud;
+    }
+
+    /** Deletes a folder whose code copies are read-only, as Lambda's task root is. */
+    public static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(folder)) {
+            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (path.getParent() != null) {
+                    path.getParent().toFile().setWritable(true);
+                }
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     public static LocalCloud start(CloudAssembly assembly, Settings settings, Path workDirectory) throws Exception {
