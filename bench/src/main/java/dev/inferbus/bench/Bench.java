@@ -31,6 +31,15 @@ public final class Bench {
         boolean record = List.of(args).contains("--record") && !List.of(args).contains("p5");
         // --only p5: just the gpu forwarder's figures, printed (a full run is needed to --record)
         boolean forwarderOnly = List.of(args).contains("p5");
+        if (List.of(args).contains("p4-routes")) {
+            // --only p4-routes: warm put→row per route at 10 events/s for 30 s, every function a process of the zip
+            for (EndToEndBench.Result r : EndToEndBench.run(new int[] {10}, Duration.ofSeconds(30))) {
+                System.out.printf("P4 routes at %d events/s: achieved %.1f/s, lost %d, duplicated %d%n", r.rate(), r.achievedRate(),
+                        r.lost(), r.duplicated());
+                r.perRoute().forEach((model, p) -> System.out.printf("  %-18s put→row p50 %.0f ms, p99 %.0f ms%n", model, p[0], p[1]));
+            }
+            System.exit(0);
+        }
         long start = System.nanoTime();
         Bench bench = new Bench(quick);
         String report = forwarderOnly ? bench.runForwarder(start) : bench.run(start);

@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
  */
 final class EndToEndBench {
 
-    record Result(int rate, int sent, double achievedRate, double p50, double p95, double p99, int lost, int duplicated) {
+    /** @param perRoute put→row p50 / p99 milliseconds by model (each model is one route) */
+    record Result(int rate, int sent, double achievedRate, double p50, double p95, double p99, int lost, int duplicated,
+                  Map<String, double[]> perRoute) {
     }
 
     static List<Result> run(int[] rates, Duration each) throws Exception {
@@ -40,6 +42,7 @@ final class EndToEndBench {
         List<ObjectNode> windows = Workload.windows(total, rate);
         List<String> texts = Workload.mixedTexts(total, rate).stream().map(t -> t.length() > 120 ? t.substring(0, 120) : t).toList();
         Map<String, Long> putAt = new HashMap<>();
+        Map<String, String> modelOf = new HashMap<>();
         long start = System.nanoTime();
         int calls = total / 10;
         for (int c = 0; c < calls; c++) {
@@ -62,11 +65,13 @@ final class EndToEndBench {
                 entries.add(PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source("bench")
                         .detailType("InferenceRequested").detail(detail.toString()).build());
                 putAt.put(id, now);
+                modelOf.put(id, detail.path("model").asText());
             }
             cloud.clients().events().putEvents(b -> b.entries(entries));
         }
         double achieved = calls * 10 / ((System.nanoTime() - start) / 1e9);
         List<Double> latencies = new ArrayList<>();
+        Map<String, List<Double>> byRoute = new java.util.TreeMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         Map<String, Long> pending = new HashMap<>(putAt);
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
@@ -74,7 +79,9 @@ final class EndToEndBench {
                 var e = it.next();
                 var row = cloud.resultRow(e.getKey());
                 if (row.isPresent()) {
-                    latencies.add((double) (Long.parseLong(row.get().get("completedAt").n()) - e.getValue()));
+                    double millis = Long.parseLong(row.get().get("completedAt").n()) - e.getValue();
+                    latencies.add(millis);
+                    byRoute.computeIfAbsent(modelOf.get(e.getKey()), k -> new ArrayList<>()).add(millis);
                     it.remove();
                 }
             }
@@ -86,6 +93,15 @@ final class EndToEndBench {
         int duplicated = (int) putAt.keySet().stream().filter(id -> published.getOrDefault(id, new AtomicInteger()).get() > 1).count();
         double[] sorted = Stats.sorted(latencies);
         return new Result(rate, putAt.size(), achieved, Stats.percentile(sorted, 50), Stats.percentile(sorted, 95),
-                Stats.percentile(sorted, 99), pending.size(), duplicated);
+                Stats.percentile(sorted, 99), pending.size(), duplicated, perRoute(byRoute));
+    }
+
+    private static Map<String, double[]> perRoute(Map<String, List<Double>> byRoute) {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        byRoute.forEach((model, values) -> {
+            double[] sorted = Stats.sorted(values);
+            out.put(model, new double[] {Stats.percentile(sorted, 50), Stats.percentile(sorted, 99)});
+        });
+        return out;
     }
 }
