@@ -45,7 +45,7 @@ final class DemoCommand {
         try (LocalCloud cloud = LocalCloud.start(Soak.settings(), err)) {
             cloud.report().forEach(out::println);
             out.printf("soak: %d events at up to %d/s with faults on%n", events, rate);
-            Soak.Report report = new Soak(out).run(cloud, CatalogLoader.loadClasspath(), Soak.FaultRates.DEFAULT, events, rate);
+            Soak.Report report = new Soak(out).run(cloud, Soak.FaultRates.DEFAULT, events, rate);
             out.println(report.clean() ? "soak passed" : "soak FAILED");
             return report.clean() ? 0 : 1;
         }

@@ -32,7 +32,7 @@ final class LogsCommand {
 
     /** Empties the last run's folder (its code copies are read-only, like Lambda's task root). */
     static void clear(Path work) throws IOException {
-        dev.inferbus.local.cloud.LocalCloud.deleteTree(work);
+        dev.inferbus.local.files.Folders.deleteTree(work);
     }
 
     /** Which deployed function each catalog name stands for, for a later {@code logs}. */

@@ -15,6 +15,7 @@ import dev.inferbus.local.emulators.S3ProxyServer;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.faults.FaultProxy;
+import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.lambda.Invoker;
 import dev.inferbus.local.lambda.runtime.FunctionPool;
 import dev.inferbus.local.lambda.runtime.LambdaService;
@@ -149,24 +150,10 @@ public final class LocalCloud implements AutoCloseable {
         Path work = Files.createTempDirectory("inferbus-local-");
         LocalCloud cloud = start(assembly, settings, work);
         // a work folder of its own (unpacked code, environments, logs) goes with the cloud
-        cloud.started.addFirst(() -> deleteTree(work));
+        cloud.started.addFirst(() -> Folders.deleteTree(work));
         return cloud;
     }
 
-    /** Deletes a folder whose code copies are read-only, as Lambda's task root is. */
-    public static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> all = Files.walk(folder)) {
-            for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (path.getParent() != null) {
-                    path.getParent().toFile().setWritable(true);
-                }
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 
     public static LocalCloud start(CloudAssembly assembly, Settings settings, Path workDirectory) throws Exception {
         // the function processes run as an unprivileged user: they must reach their (read-only) code below it
@@ -434,10 +421,6 @@ public final class LocalCloud implements AutoCloseable {
     /** Delivers every bus event matching {@code pattern} to {@code target} as well (a rule of one's own). */
     public void observe(String name, String pattern, dev.inferbus.local.eventbridge.RouteTarget target) {
         router.addRule(name, pattern, target);
-    }
-
-    public String queueUrl(String queueName) {
-        return clients.sqs().getQueueUrl(b -> b.queueName(queueName)).queueUrl();
     }
 
     public Endpoints endpoints() {

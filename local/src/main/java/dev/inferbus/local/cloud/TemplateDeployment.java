@@ -19,7 +19,6 @@ import dev.inferbus.local.template.PseudoParameters;
 import dev.inferbus.local.template.Resource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,15 +104,6 @@ final class TemplateDeployment implements AutoCloseable {
         return assembly.template().ofType(type);
     }
 
-    /** The one resource of a type the stack must hold exactly once (the bus, the results table, the payload bucket). */
-    Resource single(String type, java.util.function.Predicate<Resource> which) {
-        List<Resource> matching = ofType(type).stream().filter(which).toList();
-        if (matching.size() != 1) {
-            throw new IllegalStateException("the template holds " + matching.size() + " " + type + " resources where one was expected: "
-                    + matching.stream().map(Resource::logicalId).toList());
-        }
-        return matching.get(0);
-    }
 
     String ref(Resource resource) {
         return names.ref(resource).orElseThrow(() -> new IllegalStateException("no local name for " + resource.logicalId()));

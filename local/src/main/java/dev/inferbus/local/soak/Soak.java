@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.contract.EventCodec;
-import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.results.PendingRow;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.local.lambda.runtime.EnvironmentState;
 import dev.inferbus.local.sagemaker.Faults;
 import java.io.PrintStream;
@@ -58,7 +56,6 @@ public final class Soak {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
-    private ModelCatalog catalog;
 
     public Soak(PrintStream out) {
         this.out = out;
@@ -69,8 +66,7 @@ public final class Soak {
         return new LocalCloud.Settings(true, 10, 5, 3, Duration.ofMillis(200), 2);
     }
 
-    public Report run(LocalCloud cloud, ModelCatalog catalog, FaultRates rates, int events, int perSecond) throws InterruptedException {
-        this.catalog = catalog;
+    public Report run(LocalCloud cloud, FaultRates rates, int events, int perSecond) throws InterruptedException {
         ServiceFaults functionFaults = ServiceFaults.on(cloud, rates);
         Map<String, AtomicInteger> announced = new ConcurrentHashMap<>();
         cloud.observe("soak-results", "{\"source\":[\"inferbus\"]}", (event, json) -> {

@@ -1,5 +1,6 @@
 package dev.inferbus.local.template;
 
+import dev.inferbus.local.files.Folders;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
@@ -8,11 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Synthesizes the CDK app ({@code dev.inferbus.cdk.InferbusApp}) into a cloud assembly, offline, as
@@ -51,7 +50,7 @@ public final class Synthesizer {
         // Forget the old fingerprint first: a synth that dies half-way must not pass for current next time. The
         // old assembly goes too, or assets of earlier synths would pile up beside the new ones.
         Files.deleteIfExists(stored);
-        deleteTree(assembly);
+        Folders.deleteTree(assembly);
         Path log = outDir.resolve(LOG_FILE);
         progress.println("cdk synth: " + APP_CLASS + " -> " + assembly + " (log " + log + ")");
         long started = System.nanoTime();
@@ -149,14 +148,4 @@ public final class Synthesizer {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }
