@@ -1,5 +1,6 @@
 package dev.inferbus.bench;
 
+import dev.inferbus.events.results.StoredResult;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.local.cloud.LocalCloud;
 import java.time.Duration;
@@ -77,9 +78,9 @@ final class EndToEndBench {
         while (!pending.isEmpty() && System.nanoTime() < deadline) {
             for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
                 var e = it.next();
-                var row = cloud.resultRow(e.getKey());
+                var row = cloud.result(e.getKey()).filter(StoredResult.Final.class::isInstance).map(r -> ((StoredResult.Final) r).row());
                 if (row.isPresent()) {
-                    double millis = Long.parseLong(row.get().get("completedAt").n()) - e.getValue();
+                    double millis = row.get().completedAtMillis() - e.getValue();
                     latencies.add(millis);
                     byRoute.computeIfAbsent(modelOf.get(e.getKey()), k -> new ArrayList<>()).add(millis);
                     it.remove();

@@ -1,5 +1,6 @@
 package dev.inferbus.cdk;
 
+import dev.inferbus.events.contract.EventCodec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ final class InferenceFunctions {
         env.put("INFERBUS_TABLE", store.table().getTableName());
         env.put("INFERBUS_BUS", bus.bus().getEventBusName());
         env.put("INFERBUS_BUCKET", store.bucket().getBucketName());
+        env.put("INFERBUS_CLAIM_CHECK_PREFIX", EventCodec.DEFAULT_CLAIM_CHECK_PREFIX);
         Function function = Function.Builder.create(scope, "Function-" + name)
                 .description("inferbus " + name + " serving " + models)
                 .runtime(Runtime.JAVA_21)
@@ -63,7 +65,7 @@ final class InferenceFunctions {
         software.amazon.awscdk.Tags.of(function).add(FUNCTION_TAG, name);
         store.table().grant(function, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
         // Exact actions on exact prefixes (CDK's grantRead would add s3:GetObject*, s3:List*, s3:GetBucket*).
-        grantObjects(function, store, "s3:GetObject", ResultStore.MODELS_PREFIX, "in/");
+        grantObjects(function, store, "s3:GetObject", ResultStore.MODELS_PREFIX, EventCodec.DEFAULT_CLAIM_CHECK_PREFIX);
         grantObjects(function, store, "s3:PutObject", "results/");
         // Without ListBucket, S3 answers 403 for a missing claim check, which would look transient and be retried.
         function.addToRolePolicy(PolicyStatement.Builder.create().actions(List.of("s3:ListBucket"))

@@ -1,5 +1,7 @@
 package dev.inferbus.cdk;
 
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.results.ResultsTable;
 import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.Acknowledgment;
@@ -38,9 +40,9 @@ public final class ResultStore extends Construct {
     public ResultStore(Construct scope, String id, Path modelsDirectory, String catalogYaml, int resultTtlDays) {
         super(scope, id);
         table = Table.Builder.create(this, "Results")
-                .partitionKey(Attribute.builder().name("requestId").type(AttributeType.STRING).build())
+                .partitionKey(Attribute.builder().name(ResultsTable.KEY).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .timeToLiveAttribute("expiresAt")
+                .timeToLiveAttribute(ResultsTable.TTL)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
                 .encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(RemovalPolicy.RETAIN)
@@ -60,7 +62,7 @@ public final class ResultStore extends Construct {
                 .serverAccessLogsBucket(accessLogs)
                 .serverAccessLogsPrefix("payloads/")
                 .lifecycleRules(List.of(
-                        LifecycleRule.builder().id("claim-checks").prefix("in/").expiration(Duration.days(7)).build(),
+                        LifecycleRule.builder().id("claim-checks").prefix(EventCodec.DEFAULT_CLAIM_CHECK_PREFIX).expiration(Duration.days(7)).build(),
                         LifecycleRule.builder().id("async-inputs").prefix("async-in/").expiration(Duration.days(7)).build(),
                         // the completion reads an asynchronous output within minutes; the result row keeps it after
                         LifecycleRule.builder().id("async-outputs").prefix("async-out/").expiration(Duration.days(7)).build(),

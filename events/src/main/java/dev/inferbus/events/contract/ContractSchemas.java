@@ -26,6 +26,7 @@ public final class ContractSchemas {
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
                 .pathType(PathType.JSON_POINTER)
                 .locale(Locale.ENGLISH)
+                .regularExpressionFactory(EcmaAnchors.INSTANCE)
                 .build();
         requested = load(factory, config, "inference-requested");
         completed = load(factory, config, "inference-completed");

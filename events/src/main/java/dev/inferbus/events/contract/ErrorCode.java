@@ -8,6 +8,8 @@ public enum ErrorCode {
     INPUT_TOO_LARGE(false),
     INPUT_NOT_FOUND(false),
     MODEL_ERROR(false),
+    /** The requestId names an earlier request with another model, version or input; that one stands. */
+    REQUEST_ID_CONFLICT(false),
     UPSTREAM_ERROR(true);
 
     private final boolean retryable;

@@ -30,4 +30,8 @@ public sealed interface Outcome {
     /** The request already has a final row: this delivery is a duplicate and has nothing left to do. */
     record Ended() implements Outcome {
     }
+
+    /** Another request holds the requestId: nothing was stored or invoked; this one is refused. */
+    record Conflict() implements Outcome {
+    }
 }

@@ -1,5 +1,6 @@
 package dev.inferbus.functions.batch;
 
+import dev.inferbus.functions.budget.Deadline;
 import java.util.List;
 
 /**
@@ -9,4 +10,12 @@ import java.util.List;
 public interface Scorer {
 
     List<Outcome> score(List<ScoringRequest> requests);
+
+    /**
+     * Scores within a deadline: a scorer whose calls can take long (an endpoint's) starts none that the deadline
+     * cannot wait for, and answers {@link Outcome.Retry} for their requests instead.
+     */
+    default List<Outcome> score(List<ScoringRequest> requests, Deadline deadline) {
+        return score(requests);
+    }
 }

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Resolves {@code inputRef} claim checks: an S3 object in the configured bucket holding the input JSON. Any other
- * bucket is refused before a request is made, so that events cannot make the function read arbitrary objects.
+ * bucket is refused before a request is made, so that events cannot make the function read arbitrary objects
+ * (the codec has already refused keys outside the claim-check prefix).
  */
 public final class ClaimChecks {
 
@@ -54,14 +55,34 @@ public final class ClaimChecks {
                         return CompletableFuture.<Resolved>completedFuture(new Resolved.Refused(ErrorCode.INPUT_TOO_LARGE,
                                 pointer + ": the object holds " + head.contentLength() + " bytes, over the model's limit of " + maxBytes));
                     }
-                    return s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes())
-                            .thenApply(bytes -> parse(bytes.asByteArray(), pointer));
+                    if (head.contentLength() == 0) {
+                        return CompletableFuture.<Resolved>completedFuture(new Resolved.Refused(ErrorCode.INVALID_INPUT,
+                                pointer + ": the object is empty"));
+                    }
+                    // The object may be replaced between the HEAD and the GET: the GET itself reads at most one byte
+                    // over the limit ("Range", S3 GetObject API reference; RFC 9110 §14.1.2), whatever is there then.
+                    return s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=0-" + maxBytes), AsyncResponseTransformer.toBytes())
+                            .thenApply(bytes -> bytes.asByteArray().length > maxBytes
+                                    ? new Resolved.Refused(ErrorCode.INPUT_TOO_LARGE, pointer + ": the object holds over "
+                                            + maxBytes + " bytes, the model's limit")
+                                    : parse(bytes.asByteArray(), pointer));
                 })
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     if (cause instanceof NoSuchKeyException || cause instanceof NoSuchBucketException
                             || (cause instanceof S3Exception s3e && s3e.statusCode() == 404)) {
                         return new Resolved.Refused(ErrorCode.INPUT_NOT_FOUND, pointer + ": no object at " + inputRef);
+                    }
+                    // 403: the function's role may not read the key (or S3 hides a missing key from a role without
+                    // s3:ListBucket: "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP
+                    // status code 403", GetObject API reference). No retry changes either: refuse it for good.
+                    if (cause instanceof S3Exception s3e && s3e.statusCode() == 403) {
+                        return new Resolved.Refused(ErrorCode.INPUT_NOT_FOUND, pointer + ": the object at " + inputRef
+                                + " cannot be read by this function (access denied)");
+                    }
+                    // 416: the object became empty between the HEAD and the ranged GET
+                    if (cause instanceof S3Exception s3e && s3e.statusCode() == 416) {
+                        return new Resolved.Refused(ErrorCode.INVALID_INPUT, pointer + ": the object is empty");
                     }
                     throw e instanceof CompletionException c ? c : new CompletionException(e);
                 });

@@ -1,5 +1,6 @@
 package dev.inferbus.functions.config;
 
+import dev.inferbus.events.timing.TimeBudgets;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -36,16 +37,27 @@ public final class AwsServices implements AutoCloseable {
         this.http = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(64)
                 .connectionTimeout(Duration.ofSeconds(2))
+                // an endpoint may think for its whole invocation before its first byte; the other services' calls
+                // are cut much sooner by their attempt timeouts
+                .readTimeout(TimeBudgets.ENDPOINT_INVOCATION.plusSeconds(5))
                 .build();
-        this.dynamoDb = configure(DynamoDbAsyncClient.builder(), config, "dynamodb").build();
-        this.s3 = configure(S3AsyncClient.builder(), config, "s3").forcePathStyle(config.endpoint("s3").isPresent()).build();
-        this.events = configure(EventBridgeAsyncClient.builder(), config, "events").build();
-        this.sageMaker = configure(SageMakerRuntimeAsyncClient.builder(), config, "sagemaker").build();
+        this.dynamoDb = configure(DynamoDbAsyncClient.builder(), config, "dynamodb", TimeBudgets.AWS_CALL, TimeBudgets.AWS_ATTEMPT).build();
+        this.s3 = configure(S3AsyncClient.builder(), config, "s3", TimeBudgets.S3_CALL, TimeBudgets.S3_ATTEMPT)
+                .forcePathStyle(config.endpoint("s3").isPresent()).build();
+        this.events = configure(EventBridgeAsyncClient.builder(), config, "events", TimeBudgets.AWS_CALL, TimeBudgets.AWS_ATTEMPT).build();
+        // each endpoint call sets its own timeout, from the invocation's remaining time
+        this.sageMaker = configure(SageMakerRuntimeAsyncClient.builder(), config, "sagemaker", null, null).build();
     }
 
-    private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder, FunctionConfig config, String service) {
+    /**
+     * @param callTimeout the whole call, retries included; null where each request sets its own
+     * @param attemptTimeout one attempt of it
+     */
+    private <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(B builder, FunctionConfig config, String service,
+                                                                                         Duration callTimeout, Duration attemptTimeout) {
         builder.region(Region.of(config.region())).httpClient(http)
-                .overrideConfiguration(o -> o.executionInterceptors(interceptors));
+                .overrideConfiguration(o -> o.executionInterceptors(interceptors).apiCallTimeout(callTimeout)
+                        .apiCallAttemptTimeout(attemptTimeout));
         // credentials always come from the default chain: Lambda (and the local cloud, per function) sets them in
         // the environment as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
         config.endpoint(service).ifPresent(builder::endpointOverride);

@@ -1,5 +1,6 @@
 package dev.inferbus.functions.config;
 
+import dev.inferbus.events.contract.EventCodec;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param catalog {@code INFERBUS_CATALOG}: the catalog, as a file path, {@code classpath:} or {@code s3://} URI
  * @param modelRoot {@code INFERBUS_MODEL_ROOT}: where model artifacts live ({@code classpath:}, a folder, or
  *                  {@code s3://bucket/prefix})
+ * @param claimCheckPrefix {@code INFERBUS_CLAIM_CHECK_PREFIX}: the only keys of the bucket an {@code inputRef} may
+ *                         name (default {@code in/})
  * @param endpoints {@code INFERBUS_ENDPOINT_<SERVICE>}: endpoint overrides (dynamodb, s3, events, sagemaker) for a
  *                  local cloud
  */
@@ -24,6 +27,7 @@ public record FunctionConfig(
         String table,
         String bus,
         String bucket,
+        String claimCheckPrefix,
         int resultTtlDays,
         String region,
         Map<String, URI> endpoints) {
@@ -35,6 +39,7 @@ public record FunctionConfig(
     public static final String BUS = "INFERBUS_BUS";
     public static final String BUCKET = "INFERBUS_BUCKET";
     public static final String TTL_DAYS = "INFERBUS_RESULT_TTL_DAYS";
+    public static final String CLAIM_CHECK_PREFIX = "INFERBUS_CLAIM_CHECK_PREFIX";
     public static final String ENDPOINT_PREFIX = "INFERBUS_ENDPOINT_";
 
     public FunctionConfig {
@@ -77,6 +82,7 @@ public record FunctionConfig(
                 env.get(TABLE),
                 env.get(BUS),
                 env.get(BUCKET),
+                env.getOrDefault(CLAIM_CHECK_PREFIX, EventCodec.DEFAULT_CLAIM_CHECK_PREFIX),
                 ttl,
                 env.getOrDefault("AWS_REGION", "us-east-1"),
                 endpoints);

@@ -9,11 +9,13 @@ import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.contract.InferenceRequested;
 import dev.inferbus.events.contract.Rejection;
 import dev.inferbus.functions.results.LargeOutputs;
-import dev.inferbus.functions.results.PendingRow;
+import dev.inferbus.events.results.PendingRow;
+import dev.inferbus.events.results.RowOrigin;
+import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.functions.results.ResultReporter;
-import dev.inferbus.functions.results.ResultRow;
-import dev.inferbus.functions.results.ResultRows;
-import dev.inferbus.functions.results.ResultStore;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.ResultRows;
+import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.functions.runtime.TextEmbeddings;
 import java.net.URI;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -74,17 +77,16 @@ public final class AsyncCompletions {
             throw new IllegalArgumentException("the notification is not JSON: " + e.getOriginalMessage());
         }
         String requestId = requestIdOf(message.path("requestParameters").path("inputLocation").asText(null));
-        ResultStore.Stored stored;
+        Optional<StoredResult> stored;
         try {
             stored = store.find(requestId).join();
         } catch (CompletionException e) {
             return new Completion(requestId, ResultReporter.Fate.RETRY);
         }
-        return switch (stored) {
-            case ResultStore.Stored.Missing missing -> throw new IllegalArgumentException("no row for request " + requestId
-                    + ": it was never handed to an endpoint by this stack, or its row has expired");
-            case ResultStore.Stored.Final done -> new Completion(requestId, reporter.settle(requestId));
-            case ResultStore.Stored.Pending pending -> end(requestId, pending.row(), message);
+        return switch (stored.orElseThrow(() -> new IllegalArgumentException("no row for request " + requestId
+                + ": it was never handed to an endpoint by this stack, or its row has expired"))) {
+            case StoredResult.Final done -> new Completion(requestId, reporter.settle(requestId));
+            case StoredResult.Pending pending -> end(requestId, pending.row(), message);
         };
     }
 
@@ -136,21 +138,25 @@ public final class AsyncCompletions {
         JsonNode output = TextEmbeddings.output(embeddings.get(0));
         String json = codec.toJson(output);
         if (!LargeOutputs.tooLarge(json)) {
-            return rows.completed(detail, pending.eventId(), pending.createdAtMillis(), pending.version(), pending.tier(), output,
-                    null, inferenceMs, now);
+            return rows.completed(origin(pending, detail), output, null, inferenceMs, now);
         }
         try {
             String ref = largeOutputs.store(pending.key(), json).join();
-            return rows.completed(detail, pending.eventId(), pending.createdAtMillis(), pending.version(), pending.tier(), null,
-                    ref, inferenceMs, now);
+            return rows.completed(origin(pending, detail), null, ref, inferenceMs, now);
         } catch (CompletionException e) {
             return null;
         }
     }
 
     private ResultRow failed(PendingRow pending, InferenceRequested detail, String message, long now) {
-        return rows.failed(pending.key(), new Rejection(pending.key(), pending.model(), ErrorCode.MODEL_ERROR, message), detail,
-                pending.eventId(), pending.createdAtMillis(), pending.version(), pending.tier(), now);
+        return rows.failed(pending.key(), new Rejection(pending.key(), pending.model(), ErrorCode.MODEL_ERROR, message),
+                origin(pending, detail), now);
+    }
+
+    /** The final row ends the request the PENDING row holds: same fingerprint, same times and ids. */
+    private static RowOrigin origin(PendingRow pending, InferenceRequested detail) {
+        return new RowOrigin(detail, pending.fingerprint(), pending.eventId(), pending.createdAtMillis(), pending.version(),
+                pending.tier());
     }
 
     /** Reads the endpoint's output; only from this stack's bucket, whatever a notification claims. */

@@ -9,8 +9,10 @@ import dev.inferbus.events.contract.InferenceRequested;
 import dev.inferbus.functions.batch.Outcome;
 import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.batch.ScoringRequest;
-import dev.inferbus.functions.results.PendingRow;
-import dev.inferbus.functions.results.ResultStore;
+import dev.inferbus.events.results.PendingRow;
+import dev.inferbus.events.results.ResultStore;
+import dev.inferbus.events.timing.TimeBudgets;
+import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import dev.inferbus.functions.runtime.TextEmbeddings;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -49,17 +52,18 @@ public final class EndpointForwarder implements Scorer {
     private final ResultStore store;
     private final EventCodec codec;
     private final Clock clock;
-    private final Duration callTimeout;
+
+    /** The least time worth giving an endpoint call; with less left, its requests go back for a retry. */
+    private static final Duration MIN_CALL = Duration.ofSeconds(1);
 
     public EndpointForwarder(SageMakerRuntimeAsyncClient sageMaker, S3AsyncClient s3, String bucket, ResultStore store,
-                             EventCodec codec, Clock clock, Duration callTimeout) {
+                             EventCodec codec, Clock clock) {
         this.sageMaker = sageMaker;
         this.s3 = s3;
         this.bucket = bucket;
         this.store = store;
         this.codec = codec;
         this.clock = clock;
-        this.callTimeout = callTimeout;
     }
 
     /** The object key of a request's asynchronous input. */
@@ -69,6 +73,15 @@ public final class EndpointForwarder implements Scorer {
 
     @Override
     public List<Outcome> score(List<ScoringRequest> requests) {
+        return score(requests, Deadline.none());
+    }
+
+    /**
+     * Each call gets what is left of the invocation after the report reserve, at most a whole SageMaker
+     * invocation; a call that would get less than {@link #MIN_CALL} is not made, and its requests are retried.
+     */
+    @Override
+    public List<Outcome> score(List<ScoringRequest> requests, Deadline deadline) {
         Outcome[] outcomes = new Outcome[requests.size()];
         Map<ModelSpec, List<Integer>> byModel = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
@@ -87,11 +100,13 @@ public final class EndpointForwarder implements Scorer {
             if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
                 for (int from = 0; from < indices.size(); from += endpoint.maxRequestBatch()) {
                     List<Integer> chunk = indices.subList(from, Math.min(from + endpoint.maxRequestBatch(), indices.size()));
-                    calls.add(limited(inFlight, () -> invoke(endpoint, chunk, requests, outcomes)));
+                    calls.add(limited(inFlight, () -> withinDeadline(deadline, chunk, outcomes,
+                            timeout -> invoke(endpoint, chunk, requests, outcomes, timeout))));
                 }
             } else {
                 for (int i : indices) {
-                    calls.add(limited(inFlight, () -> submit(model, requests.get(i)).thenAccept(outcome -> outcomes[i] = outcome)));
+                    calls.add(limited(inFlight, () -> withinDeadline(deadline, List.of(i), outcomes,
+                            timeout -> submit(model, requests.get(i), timeout).thenAccept(outcome -> outcomes[i] = outcome))));
                 }
             }
         });
@@ -112,8 +127,20 @@ public final class EndpointForwarder implements Scorer {
         return started.whenComplete((v, e) -> inFlight.release());
     }
 
+    /** Starts {@code call} with the time the deadline leaves it, or answers Retry for its requests when too little is left. */
+    private static CompletableFuture<Void> withinDeadline(Deadline deadline, List<Integer> indices, Outcome[] outcomes,
+                                                          Function<Duration, CompletableFuture<Void>> call) {
+        Duration left = deadline.remaining().minus(TimeBudgets.REPORT_RESERVE);
+        if (left.compareTo(MIN_CALL) < 0) {
+            Outcome retry = new Outcome.Retry("too little of the invocation left for an endpoint call");
+            indices.forEach(i -> outcomes[i] = retry);
+            return CompletableFuture.completedFuture(null);
+        }
+        return call.apply(left.compareTo(TimeBudgets.ENDPOINT_INVOCATION) < 0 ? left : TimeBudgets.ENDPOINT_INVOCATION);
+    }
+
     private CompletableFuture<Void> invoke(EndpointSpec endpoint, List<Integer> chunk, List<ScoringRequest> requests,
-                                           Outcome[] outcomes) {
+                                           Outcome[] outcomes, Duration callTimeout) {
         WireFormat format = WireFormat.of(endpoint.format());
         List<String> texts = chunk.stream().map(i -> requests.get(i).input().get("text").asText()).toList();
         long start = System.nanoTime();
@@ -142,7 +169,7 @@ public final class EndpointForwarder implements Scorer {
                 });
     }
 
-    private CompletableFuture<Outcome> submit(ModelSpec model, ScoringRequest request) {
+    private CompletableFuture<Outcome> submit(ModelSpec model, ScoringRequest request, Duration callTimeout) {
         Decoded.Request decoded = request.request();
         if (decoded == null) {
             throw new IllegalArgumentException("an asynchronous endpoint needs the request's event to keep a PENDING row");
@@ -154,13 +181,21 @@ public final class EndpointForwarder implements Scorer {
         String context = codec.toJson(new InferenceRequested(detail.requestId(), detail.model(), model.version(), null, null,
                 detail.partitionKey(), detail.attributes(), detail.traceparent()));
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
-                endpoint.name(), context, decoded.eventId(),
+                decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
         WireFormat format = WireFormat.of(endpoint.format());
         String key = asyncInputKey(detail.requestId());
         return store.putPending(pending, now).thenCompose(write -> {
-            if (write == ResultStore.Write.DUPLICATE) {
-                return CompletableFuture.<Outcome>completedFuture(new Outcome.Ended());
+            switch (write) {
+                case DUPLICATE -> {
+                    return CompletableFuture.<Outcome>completedFuture(new Outcome.Ended());
+                }
+                // another request's input object stays as it is: nothing is put, nothing invoked
+                case CONFLICT -> {
+                    return CompletableFuture.<Outcome>completedFuture(new Outcome.Conflict());
+                }
+                case WRITTEN -> {
+                }
             }
             return s3.putObject(b -> b.bucket(bucket).key(key).contentType(format.contentType()),
                             AsyncRequestBody.fromBytes(format.request(List.of(request.input().get("text").asText()))))

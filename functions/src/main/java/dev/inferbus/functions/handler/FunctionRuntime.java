@@ -6,6 +6,7 @@ import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.catalog.Tier;
+import dev.inferbus.events.results.Status;
 import dev.inferbus.functions.batch.MicroBatcher;
 import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
@@ -18,7 +19,7 @@ import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.gpu.AsyncCompletions;
 import dev.inferbus.functions.gpu.EndpointForwarder;
 import dev.inferbus.functions.results.ResultReporter;
-import dev.inferbus.functions.results.ResultStore;
+import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
 import dev.inferbus.functions.runtime.TaskModel;
@@ -57,16 +58,13 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private final List<ModelSpec> models;
     private final ModelRuntime modelRuntime;
     private final boolean forwards;
-    private final EventCodec codec = EventCodec.create();
+    private final EventCodec codec;
     private final AtomicReference<Wired> wired = new AtomicReference<>();
     private final List<ExecutionInterceptor> interceptors;
 
     /** The parts that hold connections, rebuilt together after a restore. */
     private record Wired(AwsServices aws, InferencePipeline pipeline, AsyncCompletions completions) {
     }
-
-    /** How long one endpoint call may take; SageMaker itself gives a real-time invocation 60 s. */
-    private static final Duration ENDPOINT_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     public FunctionRuntime(FunctionConfig config) {
         this(config, List.of());
@@ -76,6 +74,7 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     public FunctionRuntime(FunctionConfig config, List<ExecutionInterceptor> interceptors) {
         long start = System.nanoTime();
         this.config = config;
+        this.codec = EventCodec.create().withClaimCheckPrefix(config.claimCheckPrefix());
         this.interceptors = List.copyOf(interceptors);
         AwsServices aws = new AwsServices(config, this.interceptors);
         try {
@@ -112,7 +111,7 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private InferencePipeline pipeline(AwsServices aws, MicroBatcher.Options options) {
         ResultStore store = store(aws);
         Scorer scorer = forwards
-                ? new EndpointForwarder(aws.sageMaker(), aws.s3(), config.bucket(), store, codec, Clock.systemUTC(), ENDPOINT_CALL_TIMEOUT)
+                ? new EndpointForwarder(aws.sageMaker(), aws.s3(), config.bucket(), store, codec, Clock.systemUTC())
                 : new MicroBatcher(modelRuntime, options);
         return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, scorer,
                 new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()), reporter(aws, store),
@@ -124,7 +123,7 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     }
 
     private ResultReporter reporter(AwsServices aws, ResultStore store) {
-        return new ResultReporter(store, new EventPublisher(aws.events(), config.bus(), 4, Duration.ofMillis(50)), Clock.systemUTC());
+        return new ResultReporter(store, EventPublisher.standard(aws.events(), config.bus(), Clock.systemUTC()), Clock.systemUTC());
     }
 
     /** The same pipeline with other tensor-batching options, sharing the loaded models (benchmarks compare them). */
@@ -211,7 +210,7 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         }
         List<JsonNode> outputs = new ArrayList<>();
         for (var row : pipeline().computeRows(records)) {
-            if (!"COMPLETED".equals(row.status())) {
+            if (row.status() != Status.COMPLETED) {
                 throw new IllegalStateException("priming " + row.model() + " failed: " + row.errorMessage());
             }
             try {

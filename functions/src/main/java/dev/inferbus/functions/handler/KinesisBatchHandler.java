@@ -1,5 +1,6 @@
 package dev.inferbus.functions.handler;
 
+import dev.inferbus.functions.budget.Deadline;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -29,7 +30,7 @@ public final class KinesisBatchHandler implements RequestHandler<KinesisEvent, S
         InferencePipeline.Report report = runtime.pipeline().process(event.getRecords().stream()
                 .map(r -> new InferencePipeline.Record(r.getKinesis().getSequenceNumber(),
                         StandardCharsets.UTF_8.decode(r.getKinesis().getData().duplicate()).toString(), r.getKinesis().getPartitionKey()))
-                .toList());
+                .toList(), Deadline.of(context));
         return StreamsEventResponse.builder().withBatchItemFailures(report.retry().stream()
                 .map(seq -> StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(seq).build()).toList()).build();
     }

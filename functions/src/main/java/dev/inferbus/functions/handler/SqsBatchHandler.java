@@ -1,5 +1,6 @@
 package dev.inferbus.functions.handler;
 
+import dev.inferbus.functions.budget.Deadline;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -22,7 +23,7 @@ public class SqsBatchHandler implements RequestHandler<SQSEvent, SQSBatchRespons
     @Override
     public final SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         InferencePipeline.Report report = runtime.pipeline().process(event.getRecords().stream()
-                .map(m -> new InferencePipeline.Record(m.getMessageId(), m.getBody())).toList());
+                .map(m -> new InferencePipeline.Record(m.getMessageId(), m.getBody())).toList(), Deadline.of(context));
         return SQSBatchResponse.builder().withBatchItemFailures(report.retry().stream()
                 .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build()).toList()).build();
     }

@@ -4,23 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.Decoded;
+import dev.inferbus.events.contract.DetailType;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.contract.InferenceRequested;
 import dev.inferbus.events.contract.Rejection;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.ResultRows;
+import dev.inferbus.events.results.RowOrigin;
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.batch.Outcome;
 import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.batch.ScoringRequest;
+import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.metrics.BatchMetrics;
+import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.results.ResultReporter;
-import dev.inferbus.functions.results.ResultRow;
-import dev.inferbus.functions.results.ResultRows;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +42,11 @@ import org.slf4j.LoggerFactory;
  * score the valid ones in tensor batches, write one result row each (in parallel, conditionally), publish the
  * events of new rows, and say which records must be retried.
  *
- * <p>Permanent problems (a bad event, an unknown model, a bad input) become FAILED rows and are never retried.
- * Transient ones (S3, DynamoDB or EventBridge throttling, 5xx, timeouts) leave the record to be retried; a row
- * already written is then found on redelivery and only its unpublished event is sent.
+ * <p>Each record's work is its own unit: whatever goes wrong with one record — a permanent problem (a bad event,
+ * an unknown model, a bad input) or an exception nobody foresaw — becomes that record's FAILED row, and a
+ * transient one (S3, DynamoDB or EventBridge throttling, 5xx, timeouts, too little time left) sends that record
+ * alone back for a retry; a row already written is then found on redelivery and only its unpublished event is
+ * sent. No record fails its batch.
  */
 public final class InferencePipeline {
 
@@ -56,11 +65,36 @@ public final class InferencePipeline {
         }
     }
 
+    /** How a record of this invocation ended. */
+    public enum Fate {
+        /** A COMPLETED row written by this invocation. */
+        COMPLETED,
+        /** A FAILED row written by this invocation. */
+        FAILED,
+        /** The request had ended before (a redelivery): nothing new was written. */
+        DUPLICATE,
+        /** Another request holds the requestId: refused with an event, the table untouched. */
+        CONFLICT,
+        /** Handed to an asynchronous endpoint (its row is PENDING). */
+        SUBMITTED,
+        /** Goes back to its source. */
+        RETRY
+    }
+
     /**
      * @param retry the ids of the records to hand back for a retry
-     * @param submitted requests handed to an asynchronous endpoint (their rows are PENDING)
+     * @param fates how many records ended each way
      */
-    public record Report(List<String> retry, int completed, int failed, int duplicates, int submitted) {
+    public record Report(List<String> retry, Map<Fate, Integer> fates) {
+
+        public Report {
+            retry = List.copyOf(retry);
+            fates = Map.copyOf(fates);
+        }
+
+        public int count(Fate fate) {
+            return fates.getOrDefault(fate, 0);
+        }
     }
 
     private final ModelCatalog catalog;
@@ -98,42 +132,69 @@ public final class InferencePipeline {
         JsonNode input;
         Rejection rejection;
         String eventId;
+        String fingerprint;
         Outcome.Scored scored;
-        boolean retry;
-        boolean submitted;
-        boolean ended;
         ResultRow row;
+        /** Null while the record is still on its way. */
+        Fate fate;
 
         Slot(Record record) {
             this.record = record;
         }
 
-        boolean scorable() {
-            return !retry && rejection == null && spec != null && input != null;
+        boolean open() {
+            return fate == null;
         }
 
-        Long requestedAt() {
-            return request != null && request.eventTime() != null ? request.eventTime().toEpochMilli() : null;
+        boolean scorable() {
+            return open() && rejection == null && spec != null && input != null;
+        }
+
+        void retry(String reason) {
+            if (fate != Fate.RETRY) {
+                LOG.warn("record {} goes back for a retry: {}", record.id(), reason);
+            }
+            fate = Fate.RETRY;
+        }
+
+        String requestId() {
+            return request != null ? request.detail().requestId() : rejection != null ? rejection.requestId() : null;
+        }
+
+        RowOrigin origin() {
+            InferenceRequested detail = request == null ? null : request.detail();
+            String version = spec != null ? spec.version() : detail != null ? detail.version() : null;
+            Long requestedAt = request != null && request.eventTime() != null ? request.eventTime().toEpochMilli() : null;
+            return new RowOrigin(detail, fingerprint, eventId, requestedAt, version, spec != null ? spec.tier().wireName() : null);
         }
     }
 
+    /** Processes with no deadline (outside Lambda). */
     public Report process(List<Record> records) {
+        return process(records, Deadline.none());
+    }
+
+    /** @param deadline when the invocation must be done: work it cannot wait for is not started */
+    public Report process(List<Record> records, Deadline deadline) {
         long start = System.nanoTime();
         List<Slot> slots = records.stream().map(Slot::new).toList();
-        slots.forEach(this::decodeAndCheck);
+        slots.forEach(slot -> guarded(slot, () -> decodeAndCheck(slot)));
         resolveClaimChecks(slots);
-        score(slots);
-        List<Slot> toWrite = slots.stream().filter(s -> !s.retry && !s.submitted && !s.ended).toList();
+        score(slots, deadline);
+        List<Slot> toWrite = slots.stream().filter(Slot::open).toList();
         buildRows(toWrite);
         holdBackBehindRetries(slots);
-        int[] counts = writeAndPublish(toWrite);
-        counts[2] += (int) slots.stream().filter(s -> s.ended).count();
-        List<String> retry = slots.stream().filter(s -> s.retry).map(s -> s.record.id()).toList();
-        int submitted = (int) slots.stream().filter(s -> s.submitted).count();
+        writeAndPublish(toWrite);
+        announceConflicts(slots);
+        Map<Fate, Integer> fates = new EnumMap<>(Fate.class);
+        slots.forEach(s -> fates.merge(s.fate, 1, Integer::sum));
+        List<String> retry = slots.stream().filter(s -> s.fate == Fate.RETRY).map(s -> s.record.id()).toList();
         emitMetrics(slots);
-        LOG.info("{\"batch\":{\"records\":{},\"completed\":{},\"failed\":{},\"duplicates\":{},\"submitted\":{},\"retry\":{},\"ms\":{}}}",
-                records.size(), counts[0], counts[1], counts[2], submitted, retry.size(), (System.nanoTime() - start) / 1_000_000);
-        return new Report(retry, counts[0], counts[1], counts[2], submitted);
+        LOG.info("{\"batch\":{\"records\":{},\"completed\":{},\"failed\":{},\"duplicates\":{},\"conflicts\":{},\"submitted\":{},"
+                        + "\"retry\":{},\"ms\":{}}}", records.size(), fates.getOrDefault(Fate.COMPLETED, 0),
+                fates.getOrDefault(Fate.FAILED, 0), fates.getOrDefault(Fate.DUPLICATE, 0), fates.getOrDefault(Fate.CONFLICT, 0),
+                fates.getOrDefault(Fate.SUBMITTED, 0), retry.size(), (System.nanoTime() - start) / 1_000_000);
+        return new Report(retry, fates);
     }
 
     /**
@@ -143,13 +204,32 @@ public final class InferencePipeline {
      */
     public List<ResultRow> computeRows(List<Record> records) {
         List<Slot> slots = records.stream().map(Slot::new).toList();
-        slots.forEach(this::decodeAndCheck);
+        slots.forEach(slot -> guarded(slot, () -> decodeAndCheck(slot)));
         if (slots.stream().anyMatch(s -> s.request != null && s.request.detail().inputRef() != null)) {
             throw new IllegalArgumentException("computeRows does no I/O; a claim check needs process()");
         }
-        score(slots);
+        score(slots, Deadline.none());
         buildRows(slots);
         return slots.stream().map(s -> s.row).toList();
+    }
+
+    /**
+     * Runs one record's step; an exception nobody foresaw becomes the record's FAILED row rather than its batch's
+     * failure. The message names the step's failure by type only: an exception's text may quote the input.
+     */
+    private static void guarded(Slot slot, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.error("record {} failed unexpectedly: {} at {}", slot.record.id(), e.getClass().getName(),
+                    e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            String model = slot.spec != null ? slot.spec.id() : slot.request != null ? slot.request.detail().model() : null;
+            slot.rejection = new Rejection(slot.requestId(), model, slot.spec == null ? ErrorCode.INVALID_EVENT : ErrorCode.MODEL_ERROR,
+                    (slot.request != null && !slot.request.detailPointer().isEmpty() ? slot.request.detailPointer() : "/")
+                            + ": this record could not be processed ("
+                            + e.getClass().getSimpleName() + "); it is not retried");
+            slot.scored = null;
+        }
     }
 
     private void decodeAndCheck(Slot slot) {
@@ -158,10 +238,12 @@ public final class InferencePipeline {
             case Decoded.Invalid invalid -> {
                 slot.rejection = invalid.rejection();
                 slot.eventId = invalid.eventId();
+                slot.fingerprint = invalid.fingerprint();
             }
             case Decoded.Request request -> {
                 slot.request = request;
                 slot.eventId = request.eventId();
+                slot.fingerprint = request.fingerprint();
                 check(slot, request);
             }
         }
@@ -206,15 +288,14 @@ public final class InferencePipeline {
     private void resolveClaimChecks(List<Slot> slots) {
         List<CompletableFuture<Void>> fetches = new ArrayList<>();
         for (Slot slot : slots) {
-            if (slot.rejection != null || slot.spec == null || slot.request.detail().inputRef() == null) {
+            if (!slot.open() || slot.rejection != null || slot.spec == null || slot.request.detail().inputRef() == null) {
                 continue;
             }
             InferenceRequested detail = slot.request.detail();
             fetches.add(claimChecks.resolve(detail.inputRef(), slot.request.pointer("inputRef"), slot.spec.limits().maxInputBytes())
                     .handle((resolved, error) -> {
                         if (error != null) {
-                            slot.retry = true;
-                            LOG.warn("claim check of {} failed transiently: {}", detail.requestId(), error.toString());
+                            slot.retry("its claim check failed transiently: " + error.getClass().getSimpleName());
                         } else if (resolved instanceof ClaimChecks.Resolved.Input in) {
                             slot.input = in.input();
                         } else if (resolved instanceof ClaimChecks.Resolved.Refused refused) {
@@ -226,22 +307,35 @@ public final class InferencePipeline {
         CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).join();
     }
 
-    private void score(List<Slot> slots) {
+    private void score(List<Slot> slots, Deadline deadline) {
         List<Slot> scorable = slots.stream().filter(Slot::scorable).toList();
+        if (scorable.isEmpty()) {
+            return;
+        }
+        if (!deadline.leaves(TimeBudgets.REPORT_RESERVE)) {
+            scorable.forEach(s -> s.retry("too little time left to score and report it (" + deadline.remaining().toMillis() + " ms)"));
+            return;
+        }
         List<ScoringRequest> requests = scorable.stream()
                 .map(s -> new ScoringRequest(s.spec, s.input, s.request.pointer("input"), s.request)).toList();
-        List<Outcome> outcomes = scorer.score(requests);
+        List<Outcome> outcomes;
+        try {
+            outcomes = scorer.score(requests, deadline);
+        } catch (RuntimeException e) {
+            // the scorer guards each request; reaching here is a fault of the whole call, which a retry may not have
+            LOG.error("scoring failed as a whole: {} at {}", e.getClass().getName(), e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
+            scorable.forEach(s -> s.retry("scoring failed as a whole"));
+            return;
+        }
         for (int i = 0; i < scorable.size(); i++) {
             Slot slot = scorable.get(i);
             switch (outcomes.get(i)) {
                 case Outcome.Scored scored -> slot.scored = scored;
                 case Outcome.Failed failed -> slot.rejection = reject(slot.request.detail(), failed.code(), failed.message());
-                case Outcome.Retry retry -> {
-                    slot.retry = true;
-                    LOG.warn("{} goes back for a retry: {}", slot.request.detail().requestId(), retry.reason());
-                }
-                case Outcome.Submitted submitted -> slot.submitted = true;
-                case Outcome.Ended ended -> slot.ended = true;
+                case Outcome.Retry retry -> slot.retry(retry.reason());
+                case Outcome.Submitted submitted -> slot.fate = Fate.SUBMITTED;
+                case Outcome.Ended ended -> slot.fate = Fate.DUPLICATE;
+                case Outcome.Conflict conflict -> slot.fate = Fate.CONFLICT;
             }
         }
     }
@@ -251,15 +345,15 @@ public final class InferencePipeline {
      * be written now: its row would end before the earlier record's.
      */
     private static void holdBackBehindRetries(List<Slot> slots) {
-        Set<String> blocked = new java.util.HashSet<>();
+        Set<String> blocked = new HashSet<>();
         for (Slot slot : slots) {
             String key = slot.record.orderKey();
             if (key == null) {
                 continue;
             }
             if (blocked.contains(key)) {
-                slot.retry = true;
-            } else if (slot.retry) {
+                slot.retry("an earlier record of its partition key goes back");
+            } else if (slot.fate == Fate.RETRY) {
                 blocked.add(key);
             }
         }
@@ -269,30 +363,49 @@ public final class InferencePipeline {
         long now = clock.millis();
         List<CompletableFuture<Void>> offloads = new ArrayList<>();
         for (Slot slot : slots) {
-            InferenceRequested detail = slot.request == null ? null : slot.request.detail();
-            String version = slot.spec != null ? slot.spec.version() : detail != null ? detail.version() : null;
-            String tier = slot.spec != null ? slot.spec.tier().wireName() : null;
-            if (slot.scored == null) {
-                slot.row = rows.failed(keyOf(slot), slot.rejection, detail, slot.eventId, slot.requestedAt(), version, tier, now);
-                continue;
-            }
-            String output = codec.toJson(slot.scored.output());
-            if (LargeOutputs.tooLarge(output)) {
-                offloads.add(largeOutputs.store(detail.requestId(), output).handle((ref, error) -> {
-                    if (error != null) {
-                        slot.retry = true;
-                    } else {
-                        slot.row = rows.completed(detail, slot.eventId, slot.requestedAt(), version, tier, null, ref,
-                                slot.scored.inferenceMs(), now);
-                    }
-                    return null;
-                }));
-            } else {
-                slot.row = rows.completed(detail, slot.eventId, slot.requestedAt(), version, tier, slot.scored.output(), null,
-                        slot.scored.inferenceMs(), now);
+            guarded(slot, () -> buildRow(slot, now, offloads));
+            if (slot.row == null && slot.rejection != null && slot.open()) {
+                failedRowOrRetry(slot, now);
             }
         }
         CompletableFuture.allOf(offloads.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private void buildRow(Slot slot, long now, List<CompletableFuture<Void>> offloads) {
+        if (slot.scored == null) {
+            slot.row = rows.failed(keyOf(slot), slot.rejection, slot.origin(), now);
+            return;
+        }
+        RowOrigin origin = slot.origin();
+        String output = codec.toJson(slot.scored.output());
+        if (!LargeOutputs.tooLarge(output)) {
+            slot.row = rows.completed(origin, slot.scored.output(), null, slot.scored.inferenceMs(), now);
+            return;
+        }
+        offloads.add(largeOutputs.store(origin.detail().requestId(), output).handle((ref, error) -> {
+            if (error != null) {
+                slot.retry("its large output could not be stored: " + error.getClass().getSimpleName());
+            } else {
+                slot.row = rows.completed(origin, null, ref, slot.scored.inferenceMs(), now);
+            }
+            return null;
+        }));
+    }
+
+    /** The FAILED row of a record whose own row could not be built; without the event's time, which may be the cause. */
+    private void failedRowOrRetry(Slot slot, long now) {
+        try {
+            RowOrigin origin = slot.origin();
+            slot.row = rows.failed(keyOf(slot), slot.rejection, origin, now);
+        } catch (RuntimeException e) {
+            try {
+                InferenceRequested detail = slot.request == null ? null : slot.request.detail();
+                slot.row = rows.failed(keyOf(slot), slot.rejection, new RowOrigin(detail, slot.fingerprint, slot.eventId, null,
+                        detail == null ? null : detail.version(), null), now);
+            } catch (RuntimeException again) {
+                slot.retry("no row could be built for it: " + again.getClass().getSimpleName());
+            }
+        }
     }
 
     /**
@@ -300,27 +413,56 @@ public final class InferencePipeline {
      * to have one, the record's own id in its batch (stable across redeliveries of that record).
      */
     private static String keyOf(Slot slot) {
-        if (slot.rejection != null && slot.rejection.requestId() != null) {
-            return slot.rejection.requestId();
+        if (slot.requestId() != null) {
+            return slot.requestId();
         }
         return "invalid:" + (slot.eventId != null ? slot.eventId : slot.record.id());
     }
 
-    /** Writes rows and publishes what is owed; returns {completed, failed, duplicates}. */
-    private int[] writeAndPublish(List<Slot> slots) {
-        List<Slot> withRows = slots.stream().filter(s -> s.row != null && !s.retry).toList();
-        List<ResultReporter.Fate> fates = reporter.report(withRows.stream().map(s -> s.row).toList(),
-                withRows.stream().map(s -> s.record.orderKey()).toList());
-        int[] counts = new int[3];
+    /** Writes rows and publishes what is owed. */
+    private void writeAndPublish(List<Slot> slots) {
+        List<Slot> withRows = slots.stream().filter(s -> s.row != null && s.open()).toList();
+        if (withRows.isEmpty()) {
+            return;
+        }
+        List<ResultReporter.Fate> fates;
+        try {
+            fates = reporter.report(withRows.stream().map(s -> s.row).toList(),
+                    withRows.stream().map(s -> s.record.orderKey()).toList());
+        } catch (RuntimeException e) {
+            LOG.error("reporting failed as a whole: {}", e.getClass().getName());
+            withRows.forEach(s -> s.retry("its row could not be reported"));
+            return;
+        }
         for (int i = 0; i < withRows.size(); i++) {
             Slot slot = withRows.get(i);
             switch (fates.get(i)) {
-                case RETRY -> slot.retry = true;
-                case DUPLICATE -> counts[2]++;
-                case WRITTEN -> counts[ResultRow.COMPLETED.equals(slot.row.status()) ? 0 : 1]++;
+                case RETRY -> slot.retry("its row could not be written or announced");
+                case DUPLICATE -> slot.fate = Fate.DUPLICATE;
+                case CONFLICT -> slot.fate = Fate.CONFLICT;
+                case WRITTEN -> slot.fate = slot.row.status() == Status.COMPLETED ? Fate.COMPLETED : Fate.FAILED;
             }
         }
-        return counts;
+    }
+
+    /** Answers each request refused for its requestId with an {@code InferenceFailed}; it has no row to carry it. */
+    private void announceConflicts(List<Slot> slots) {
+        List<Slot> conflicts = slots.stream().filter(s -> s.fate == Fate.CONFLICT).toList();
+        if (conflicts.isEmpty()) {
+            return;
+        }
+        boolean[] accepted;
+        try {
+            accepted = reporter.announce(conflicts.stream()
+                    .map(s -> new EventPublisher.Entry(DetailType.FAILED, rows.conflictEvent(s.origin()))).toList());
+        } catch (RuntimeException e) {
+            accepted = new boolean[conflicts.size()];
+        }
+        for (int i = 0; i < conflicts.size(); i++) {
+            if (!accepted[i]) {
+                conflicts.get(i).retry("its conflict could not be announced");
+            }
+        }
     }
 
     private void emitMetrics(List<Slot> slots) {
@@ -335,11 +477,13 @@ public final class InferencePipeline {
             double inference = 0;
             double endToEnd = -1;
             for (Slot s : group) {
-                if (s.scored != null && !s.retry) {
+                if (s.fate == Fate.COMPLETED) {
                     completed++;
                     inference = Math.max(inference, s.scored.inferenceMs());
-                } else if (s.rejection != null) {
+                } else if (s.fate == Fate.FAILED) {
                     failures.merge(s.rejection.code(), 1, Integer::sum);
+                } else if (s.fate == Fate.CONFLICT) {
+                    failures.merge(ErrorCode.REQUEST_ID_CONFLICT, 1, Integer::sum);
                 }
                 if (s.row != null && s.row.endToEndMs() != null) {
                     endToEnd = Math.max(endToEnd, s.row.endToEndMs());

@@ -1,22 +1,27 @@
 package dev.inferbus.functions.publish;
 
 import dev.inferbus.events.contract.DetailType;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
- * Publishes result events with {@code PutEvents}, 10 entries per call, calls in parallel. Entries that fail
- * (per-entry errors or a failed call) are retried with exponential backoff; the returned flags say, per entry,
- * whether it was finally accepted, so that a record whose event is still unpublished can be redelivered.
+ * Publishes result events with {@code PutEvents}, 10 entries per call, calls in parallel. A failed call has
+ * already been retried by the client's own retry strategy; what is left — per-entry failures, which PutEvents
+ * reports inside a successful response ("FailedEntryCount", PutEvents API reference) and no SDK retries — is sent
+ * again after the SDK's exponential backoff with full jitter, so that many functions retrying one throttled bus
+ * spread out (AWS Builders' Library, "Timeouts, retries and backoff with jitter"). No call starts after the
+ * caller's deadline (the end of its publish lease less one call), so a publisher never publishes outside its
+ * lease; the returned flags say, per entry, whether it was accepted.
  */
 public final class EventPublisher {
 
@@ -25,30 +30,41 @@ public final class EventPublisher {
     private final EventBridgeAsyncClient events;
     private final String bus;
     private final int attempts;
-    private final Duration firstBackoff;
+    private final BackoffStrategy backoff;
+    private final Clock clock;
 
-    public EventPublisher(EventBridgeAsyncClient events, String bus, int attempts, Duration firstBackoff) {
+    public EventPublisher(EventBridgeAsyncClient events, String bus, int attempts, BackoffStrategy backoff, Clock clock) {
         this.events = events;
         this.bus = bus;
         this.attempts = attempts;
-        this.firstBackoff = firstBackoff;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    /** Four attempts per entry, full-jitter backoff from 50 ms up to 1 s. */
+    public static EventPublisher standard(EventBridgeAsyncClient events, String bus, Clock clock) {
+        return new EventPublisher(events, bus, 4, BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(1)), clock);
     }
 
     /** One event to publish: its detail type and detail JSON. */
     public record Entry(String detailType, String detail) {
     }
 
-    public CompletableFuture<boolean[]> publish(List<Entry> entries) {
+    /** @param lastStartMillis no call starts after this moment; entries not accepted by then stay unaccepted */
+    public CompletableFuture<boolean[]> publish(List<Entry> entries, long lastStartMillis) {
         boolean[] accepted = new boolean[entries.size()];
+        if (clock.millis() > lastStartMillis) {
+            return CompletableFuture.completedFuture(accepted);
+        }
         List<CompletableFuture<Void>> calls = new ArrayList<>();
         for (int from = 0; from < entries.size(); from += ENTRIES_PER_CALL) {
-            int[] indices = java.util.stream.IntStream.range(from, Math.min(from + ENTRIES_PER_CALL, entries.size())).toArray();
-            calls.add(send(entries, indices, accepted, 1));
+            int[] indices = IntStream.range(from, Math.min(from + ENTRIES_PER_CALL, entries.size())).toArray();
+            calls.add(send(entries, indices, accepted, 1, lastStartMillis));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> accepted);
     }
 
-    private CompletableFuture<Void> send(List<Entry> entries, int[] indices, boolean[] accepted, int attempt) {
+    private CompletableFuture<Void> send(List<Entry> entries, int[] indices, boolean[] accepted, int attempt, long lastStartMillis) {
         List<PutEventsRequestEntry> request = Arrays.stream(indices).mapToObj(i -> PutEventsRequestEntry.builder()
                 .eventBusName(bus).source(DetailType.RESULT_SOURCE)
                 .detailType(entries.get(i).detailType()).detail(entries.get(i).detail()).build()).toList();
@@ -67,17 +83,15 @@ public final class EventPublisher {
                             }
                         }
                     }
-                    return failed;
+                    return failed.stream().mapToInt(Integer::intValue).toArray();
                 })
-                .thenCompose(failed -> failed.isEmpty() || attempt >= attempts
-                        ? CompletableFuture.<Void>completedFuture(null)
-                        : retryLater(entries, failed.stream().mapToInt(Integer::intValue).toArray(), accepted, attempt));
-    }
-
-    private CompletionStage<Void> retryLater(List<Entry> entries, int[] failed, boolean[] accepted, int attempt) {
-        long delay = firstBackoff.toMillis() << (attempt - 1);
-        Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
-        return CompletableFuture.supplyAsync(() -> null, later)
-                .thenCompose(v -> send(entries, failed, accepted, attempt + 1));
+                .thenCompose(failed -> {
+                    long delay = backoff.computeDelay(attempt).toMillis();
+                    if (failed.length == 0 || attempt >= attempts || clock.millis() + delay > lastStartMillis) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+                            .thenCompose(v -> send(entries, failed, accepted, attempt + 1, lastStartMillis));
+                });
     }
 }

@@ -1,12 +1,18 @@
 package dev.inferbus.functions.results;
 
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.ResultStore;
+import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.publish.EventPublisher;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +31,10 @@ public final class ResultReporter {
     public enum Fate {
         /** Written by this call (its event is out). */
         WRITTEN,
-        /** Written before, by an earlier delivery; anything it owed the bus is out. */
+        /** Written before, by an earlier delivery of the same request; anything it owed the bus is out. */
         DUPLICATE,
+        /** Another request holds the requestId: this row was not written, the stored one is untouched. */
+        CONFLICT,
         /** A transient failure: the record must come back. */
         RETRY
     }
@@ -50,7 +58,14 @@ public final class ResultReporter {
 
     /** One fate per row, in order; the rows are written in parallel. */
     public List<Fate> report(List<ResultRow> rows) {
-        return report(rows, java.util.Collections.nCopies(rows.size(), null));
+        return report(rows, Collections.nCopies(rows.size(), null));
+    }
+
+    /**
+     * An event owed to the bus, by the row at {@code index}, whose publish lease {@code leaseOwner} holds from
+     * {@code leaseFrom}.
+     */
+    private record Owed(int index, String leaseOwner, long leaseFrom, EventPublisher.Entry entry) {
     }
 
     /**
@@ -62,14 +77,17 @@ public final class ResultReporter {
     public List<Fate> report(List<ResultRow> rows, List<String> orderKeys) {
         Fate[] fates = new Fate[rows.size()];
         long now = clock.millis();
+        String[] owners = new String[rows.size()];
         Map<Integer, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
-        Map<String, CompletableFuture<ResultStore.Write>> lastOfKey = new java.util.HashMap<>();
+        Map<String, CompletableFuture<ResultStore.Write>> lastOfKey = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             ResultRow row = rows.get(i);
+            String owner = UUID.randomUUID().toString();
+            owners[i] = owner;
             String key = orderKeys.get(i);
             CompletableFuture<ResultStore.Write> previous = key == null ? null : lastOfKey.get(key);
-            CompletableFuture<ResultStore.Write> write = previous == null ? store.put(row, now)
-                    : previous.handle((written, error) -> error == null ? store.put(row, now)
+            CompletableFuture<ResultStore.Write> write = previous == null ? store.put(row, now, owner)
+                    : previous.handle((written, error) -> error == null ? store.put(row, now, owner)
                             : CompletableFuture.<ResultStore.Write>failedFuture(new HeldBack())).thenCompose(next -> next);
             if (key != null) {
                 lastOfKey.put(key, write);
@@ -77,9 +95,8 @@ public final class ResultReporter {
             writes.put(i, write);
         }
         CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-        List<Integer> owed = new ArrayList<>();
-        List<EventPublisher.Entry> entries = new ArrayList<>();
-        List<CompletableFuture<Void>> duplicateChecks = new ArrayList<>();
+        List<Owed> owed = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> followUps = new ArrayList<>();
         for (var e : writes.entrySet()) {
             int i = e.getKey();
             ResultRow row = rows.get(i);
@@ -87,34 +104,35 @@ public final class ResultReporter {
                 fates[i] = Fate.RETRY;
                 if (!(ResultStore.unwrap(e.getValue().handle((w, error) -> error).join()) instanceof HeldBack)) {
                     // the write may have landed with its lease before the error: release it, or the retry waits it out
-                    duplicateChecks.add(store.releaseLease(row.key()).exceptionally(error -> null));
+                    followUps.add(store.releaseLease(row.key(), owners[i]).exceptionally(error -> null));
                 }
-            } else if (e.getValue().join() == ResultStore.Write.WRITTEN) {
-                fates[i] = Fate.WRITTEN;
-                owed.add(i);
-                entries.add(new EventPublisher.Entry(row.detailType(), row.eventDetail()));
-            } else {
-                fates[i] = Fate.DUPLICATE;
-                duplicateChecks.add(store.owed(row.key(), now).handle((owedEvent, error) -> {
-                    switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
-                        // a transient failure, or another delivery still publishing: this record comes back later
-                        case ResultStore.Owed.Busy busy -> fates[i] = Fate.RETRY;
-                        case ResultStore.Owed.Nothing nothing -> {
-                        }
-                        case ResultStore.Owed.Publish publish -> {
-                            synchronized (owed) {
-                                owed.add(i);
-                                entries.add(new EventPublisher.Entry(publish.event().detailType(), publish.event().eventDetail()));
+                continue;
+            }
+            switch (e.getValue().join()) {
+                case WRITTEN -> {
+                    fates[i] = Fate.WRITTEN;
+                    owed.add(new Owed(i, owners[i], now, new EventPublisher.Entry(row.detailType(), row.eventDetail())));
+                }
+                case CONFLICT -> fates[i] = Fate.CONFLICT;
+                case DUPLICATE -> {
+                    fates[i] = Fate.DUPLICATE;
+                    followUps.add(store.owed(row.key(), now, owners[i]).handle((owedEvent, error) -> {
+                        switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
+                            // a transient failure, or another delivery still publishing: this record comes back later
+                            case ResultStore.Owed.Busy busy -> fates[i] = Fate.RETRY;
+                            case ResultStore.Owed.Nothing nothing -> {
                             }
+                            case ResultStore.Owed.Publish publish -> owed.add(new Owed(i, owners[i], now,
+                                    new EventPublisher.Entry(publish.detailType(), publish.eventDetail())));
                         }
-                    }
-                    return null;
-                }));
+                        return null;
+                    }));
+                }
             }
         }
-        CompletableFuture.allOf(duplicateChecks.toArray(CompletableFuture[]::new)).join();
-        if (!entries.isEmpty()) {
-            publish(rows.stream().map(ResultRow::key).toList(), owed, entries, fates);
+        CompletableFuture.allOf(followUps.toArray(CompletableFuture[]::new)).join();
+        if (!owed.isEmpty()) {
+            publish(rows.stream().map(ResultRow::key).toList(), List.copyOf(owed), fates);
         }
         return Arrays.asList(fates);
     }
@@ -124,9 +142,11 @@ public final class ResultReporter {
      * and no other delivery is publishing it.
      */
     public Fate settle(String key) {
+        String owner = UUID.randomUUID().toString();
+        long now = clock.millis();
         ResultStore.Owed owed;
         try {
-            owed = store.owed(key, clock.millis()).join();
+            owed = store.owed(key, now, owner).join();
         } catch (RuntimeException e) {
             return Fate.RETRY;
         }
@@ -135,23 +155,37 @@ public final class ResultReporter {
             case ResultStore.Owed.Busy busy -> Fate.RETRY;
             case ResultStore.Owed.Publish publish -> {
                 Fate[] fates = {Fate.DUPLICATE};
-                publish(List.of(key), List.of(0), List.of(new EventPublisher.Entry(publish.event().detailType(),
-                        publish.event().eventDetail())), fates);
+                publish(List.of(key), List.of(new Owed(0, owner, now, new EventPublisher.Entry(publish.detailType(),
+                        publish.eventDetail()))), fates);
                 yield fates[0];
             }
         };
     }
 
-    private void publish(List<String> keys, List<Integer> owed, List<EventPublisher.Entry> entries, Fate[] fates) {
-        boolean[] accepted = publisher.publish(entries).join();
+    /**
+     * Publishes events that belong to no row: answers to requests refused without touching the table (a requestId
+     * conflict). At least once, like every event here; per entry, whether it was accepted.
+     */
+    public boolean[] announce(List<EventPublisher.Entry> entries) {
+        return entries.isEmpty() ? new boolean[0] : publisher.publish(entries, lastStart(clock.millis())).join();
+    }
+
+    /** The last moment a PutEvents call may start under a lease taken at {@code leaseFrom}: one whole call must fit. */
+    private static long lastStart(long leaseFrom) {
+        return leaseFrom + TimeBudgets.PUBLISH_LEASE.toMillis() - TimeBudgets.PUBLISH_MARGIN.toMillis();
+    }
+
+    private void publish(List<String> keys, List<Owed> owed, Fate[] fates) {
+        long leaseFrom = owed.stream().mapToLong(Owed::leaseFrom).min().orElseThrow();
+        boolean[] accepted = publisher.publish(owed.stream().map(Owed::entry).toList(), lastStart(leaseFrom)).join();
         List<CompletableFuture<Void>> marks = new ArrayList<>();
         for (int k = 0; k < owed.size(); k++) {
-            int i = owed.get(k);
+            int i = owed.get(k).index();
             String key = keys.get(i);
             if (!accepted[k]) {
                 fates[i] = Fate.RETRY;
                 // without the lease released, the redelivery would wait out the lease before publishing
-                marks.add(store.releaseLease(key).exceptionally(error -> null));
+                marks.add(store.releaseLease(key, owed.get(k).leaseOwner()).exceptionally(error -> null));
                 continue;
             }
             marks.add(store.markPublished(key).exceptionally(error -> {

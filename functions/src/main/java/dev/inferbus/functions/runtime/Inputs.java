@@ -36,7 +36,7 @@ final class Inputs {
         }
         float f = value.floatValue();
         if (!Float.isFinite(f)) {
-            throw InvalidInputException.invalid(pointer + ": expected a finite number within float range, got " + value.asText());
+            throw InvalidInputException.invalid(pointer + ": expected a finite number within float range, got a number outside it");
         }
         return f;
     }

@@ -42,8 +42,8 @@ class MicroBatcherTest {
         assertThat(outcomes).hasSize(requests.size());
         assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Scored.class,
                 s -> assertThat(s.output().get("dim").asInt()).isEqualTo(384));
-        assertFailed(outcomes.get(1), ErrorCode.INVALID_INPUT, "/detail/input/features/amount: expected a number, got \"lots\"");
-        assertFailed(outcomes.get(2), ErrorCode.INVALID_INPUT, "/detail/input/text: expected a string, got number 42");
+        assertFailed(outcomes.get(1), ErrorCode.INVALID_INPUT, "/detail/input/features/amount: expected a number, got a string of 4 characters");
+        assertFailed(outcomes.get(2), ErrorCode.INVALID_INPUT, "/detail/input/text: expected a string, got a number");
         assertFailed(outcomes.get(3), ErrorCode.INVALID_INPUT, "/detail/input/readings: expected exactly 64 readings");
         assertFailed(outcomes.get(4), ErrorCode.INVALID_INPUT, "/detail/input/text: must not be empty");
         assertFailed(outcomes.get(5), ErrorCode.INPUT_TOO_LARGE, "/detail/input/text: at most 4000 characters, got 4500");

@@ -189,6 +189,43 @@ final class BadInputCorpus {
         c.add("traceparent-bad", base, e -> detail(e).put("traceparent", "not-a-trace"), ErrorCode.INVALID_EVENT, "/detail/traceparent");
         c.add("partition-key-empty", base, e -> detail(e).put("partitionKey", ""), ErrorCode.INVALID_EVENT, "/detail/partitionKey");
         c.add("unknown-detail-field", base, e -> detail(e).put("colour", "red"), ErrorCode.INVALID_EVENT, "/detail/colour");
+        // java.util.regex's $ also matches before a final line terminator: each pattern-checked field must refuse one
+        for (String end : new String[] {"\n", "\r", "\u2028"}) {
+            String tag = Integer.toHexString(end.charAt(0));
+            c.add("request-id-trailing-" + tag, base, e -> detail(e).put("requestId", "abc" + end), ErrorCode.INVALID_EVENT, "/detail/requestId");
+            c.add("model-trailing-" + tag, base, e -> detail(e).put("model", "fraud-scorer" + end), ErrorCode.INVALID_EVENT, "/detail/model");
+            c.add("version-trailing-" + tag, base, e -> detail(e).put("version", "1" + end), ErrorCode.INVALID_EVENT, "/detail/version");
+            c.add("input-ref-trailing-" + tag, base, e -> {
+                detail(e).remove("input");
+                detail(e).put("inputRef", "s3://bucket-a/in/x.json" + end);
+            }, ErrorCode.INVALID_EVENT, "/detail/inputRef");
+            c.add("traceparent-trailing-" + tag, base, e -> detail(e).put("traceparent",
+                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" + end), ErrorCode.INVALID_EVENT, "/detail/traceparent");
+        }
+        // envelope times beyond RFC 3339's four-digit years overflowed epoch milliseconds downstream
+        c.add("time-year-300000000", base, e -> e.put("time", "+300000000-01-01T00:00:00Z"), ErrorCode.INVALID_EVENT, "/time");
+        c.add("time-year-10000", base, e -> e.put("time", "+10000-01-01T00:00:00Z"), ErrorCode.INVALID_EVENT, "/time");
+        c.add("time-negative-year", base, e -> e.put("time", "-300000000-01-01T00:00:00Z"), ErrorCode.INVALID_EVENT, "/time");
+        c.add("time-number", base, e -> e.put("time", 1_700_000_000L), ErrorCode.INVALID_EVENT, "/time");
+        // a key given twice means whatever the reader picks
+        c.raw("duplicate-request-id", good.replace("\"requestId\":\"bad-x\"", "\"requestId\":\"bad-x\",\"requestId\":\"bad-y\""),
+                ErrorCode.INVALID_EVENT, "/detail/requestId");
+        c.raw("duplicate-feature", good.replace("\"amount\":42.5", "\"amount\":42.5,\"amount\":1"), ErrorCode.INVALID_EVENT,
+                "/detail/input/features/amount");
+        // unpaired UTF-16 surrogates are not text: strict parsers downstream refuse them
+        String hello = textEvent("bad-surrogate", "hello").toString();
+        c.raw("text-lone-high-surrogate", hello.replace("hello", "he\\ud800llo"), ErrorCode.INVALID_INPUT, "/detail/input/text");
+        c.raw("text-lone-low-surrogate", hello.replace("hello", "\\udc00hello"), ErrorCode.INVALID_INPUT, "/detail/input/text");
+        c.raw("text-reversed-pair", hello.replace("hello", "hello\\udc00\\ud800"), ErrorCode.INVALID_INPUT, "/detail/input/text");
+        c.raw("attribute-lone-surrogate", good.replace("\"model\":", "\"attributes\":{\"k\":\"x\\ud800\"},\"model\":"),
+                ErrorCode.INVALID_EVENT, "/detail/attributes/k");
+        // claim checks are read from the input prefix only
+        for (String key : new String[] {"models/fraud-scorer/1/model.onnx", "results/x.json", "async-out/x.out", "inx/a.json", "IN/a.json"}) {
+            c.add("input-ref-outside-" + key.replaceAll("[^a-z0-9]", "_"), base, e -> {
+                detail(e).remove("input");
+                detail(e).put("inputRef", "s3://bucket-a/" + key);
+            }, ErrorCode.INVALID_EVENT, "/detail/inputRef");
+        }
         return List.copyOf(c.cases);
     }
 

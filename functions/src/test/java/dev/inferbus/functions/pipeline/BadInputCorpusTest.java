@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.handler.FunctionRuntime;
-import dev.inferbus.functions.results.ResultRow;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +55,11 @@ class BadInputCorpusTest {
                     new InferencePipeline.Record("good-after", BadInputCorpus.sensorEvent("good-after").toString())));
 
             assertThat(rows).as(bad.name()).hasSize(3);
-            assertThat(rows.get(0).status()).as(bad.name()).isEqualTo(ResultRow.COMPLETED);
-            assertThat(rows.get(2).status()).as(bad.name()).isEqualTo(ResultRow.COMPLETED);
+            assertThat(rows.get(0).status()).as(bad.name()).isEqualTo(Status.COMPLETED);
+            assertThat(rows.get(2).status()).as(bad.name()).isEqualTo(Status.COMPLETED);
             ResultRow row = rows.get(1);
-            assertThat(row.status()).as(bad.name()).isEqualTo(ResultRow.FAILED);
-            assertThat(row.errorCode()).as(bad.name() + ": " + row.errorMessage()).isEqualTo(bad.code().name());
+            assertThat(row.status()).as(bad.name()).isEqualTo(Status.FAILED);
+            assertThat(row.errorCode()).as(bad.name() + ": " + row.errorMessage()).isEqualTo(bad.code());
             assertThat(row.errorMessage()).as(bad.name()).startsWith(bad.pointer());
             assertThat(row.eventDetail()).as(bad.name()).contains("\"errorCode\":\"" + bad.code().name() + "\"");
         }
@@ -89,12 +90,73 @@ class BadInputCorpusTest {
 
             assertThat(rows).hasSize(batch.size()).doesNotContainNull();
             for (ResultRow row : rows) {
-                if (row.status().equals(ResultRow.FAILED)) {
+                if (row.status() == Status.FAILED) {
                     failed++;
                     assertThat(row.errorMessage()).startsWith("/");
                 }
             }
         }
         assertThat(failed).isGreaterThan(100);
+    }
+
+    /**
+     * The envelope is the producer's too: every field EventBridge passes through (time, id, source, resources,
+     * detail-type) is set to values of every JSON type and to extreme times, and each record still ends as one row
+     * of its own while its neighbours complete.
+     */
+    @Test
+    void randomEnvelopeValuesNeverCrashTheirBatch() {
+        SplittableRandom random = new SplittableRandom(20261123);
+        String[] fields = {"time", "id", "source", "resources", "detail-type"};
+        String[] times = {"+300000000-01-01T00:00:00Z", "-300000000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+                "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z", "2026-02-30T00:00:00Z",
+                "2026-11-22T00:00:00+01:00", "2026-11-22", "", "now"};
+        int failed = 0;
+        for (int round = 0; round < 400; round++) {
+            var mutated = BadInputCorpus.fraudEvent("env-" + round);
+            String field = fields[random.nextInt(fields.length)];
+            switch (random.nextInt(8)) {
+                case 0 -> mutated.put(field, times[random.nextInt(times.length)]);
+                case 1 -> mutated.put(field, random.nextLong());
+                case 2 -> mutated.put(field, random.nextDouble() * Math.pow(10, random.nextInt(-300, 300)));
+                case 3 -> mutated.put(field, random.nextBoolean());
+                case 4 -> mutated.putNull(field);
+                case 5 -> mutated.putArray(field).add(times[random.nextInt(times.length)]).add(random.nextInt());
+                case 6 -> mutated.putObject(field).put("k", random.nextInt());
+                default -> mutated.remove(field);
+            }
+            List<ResultRow> rows = runtime.pipeline().computeRows(List.of(
+                    new InferencePipeline.Record("good-before", BadInputCorpus.fraudEvent("good-before").toString()),
+                    new InferencePipeline.Record("mutated", mutated.toString()),
+                    new InferencePipeline.Record("good-after", BadInputCorpus.sensorEvent("good-after").toString())));
+
+            assertThat(rows).hasSize(3).doesNotContainNull();
+            assertThat(rows.get(0).status()).as(mutated.toString()).isEqualTo(Status.COMPLETED);
+            assertThat(rows.get(2).status()).as(mutated.toString()).isEqualTo(Status.COMPLETED);
+            if (rows.get(1).status() == Status.FAILED) {
+                failed++;
+                assertThat(rows.get(1).errorMessage()).as(mutated.toString()).startsWith("/");
+            }
+        }
+        assertThat(failed).isGreaterThan(50);
+    }
+
+    /** Inputs may be personal data: a message names the field and what was expected, never the value it got. */
+    @Test
+    void noFailureMessageQuotesTheInput() {
+        String secret = "PII-4242";
+        List<String> bodies = List.of(
+                BadInputCorpus.fraudEvent("q-1").put("detail-type", secret).toString(),
+                BadInputCorpus.fraudEvent("q-2").put("time", secret).toString(),
+                BadInputCorpus.fraudEvent("q-3").toString().replace("42.5", "\"" + secret + "\""),
+                BadInputCorpus.fraudEvent("q-4").toString().replace("42.5", "1e39"),
+                BadInputCorpus.sensorEvent("q-5").toString().replaceFirst("\\[[-0-9.E]+,", "[\"" + secret + "\","),
+                BadInputCorpus.fraudEvent("q-6").toString().replace("\"detail\":{", "\"detail\":\"" + secret + "\",\"x\":{"),
+                BadInputCorpus.textEvent("q-7", "x").toString().replace("\"text\":\"x\"", "\"text\":[\"" + secret + "\"]"));
+        for (String body : bodies) {
+            ResultRow row = runtime.pipeline().computeRows(List.of(new InferencePipeline.Record("q", body))).get(0);
+            assertThat(row.status()).as(body).isEqualTo(Status.FAILED);
+            assertThat(row.errorMessage()).as(body).doesNotContain(secret).doesNotContain("1e39").doesNotContain("1.0E39");
+        }
     }
 }

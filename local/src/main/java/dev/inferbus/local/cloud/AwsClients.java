@@ -6,6 +6,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -21,6 +23,7 @@ public final class AwsClients implements AutoCloseable {
     private final SqsClient sqs;
     private final KinesisClient kinesis;
     private final DynamoDbClient dynamoDb;
+    private final DynamoDbAsyncClient dynamoDbAsync;
     private final S3Client s3;
     private final EventBridgeClient events;
 
@@ -34,6 +37,10 @@ public final class AwsClients implements AutoCloseable {
         this.sqs = configure(SqsClient.builder(), endpoints.of("sqs")).build();
         this.kinesis = configure(KinesisClient.builder(), endpoints.of("kinesis")).build();
         this.dynamoDb = configure(DynamoDbClient.builder(), endpoints.of("dynamodb")).build();
+        // the results table's one reader is asynchronous, as the functions use it
+        this.dynamoDbAsync = DynamoDbAsyncClient.builder().endpointOverride(endpoints.of("dynamodb")).region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
         this.s3 = configure(S3Client.builder(), endpoints.of("s3")).forcePathStyle(true).build();
         this.events = configure(EventBridgeClient.builder(), endpoints.of("events")).build();
     }
@@ -59,6 +66,10 @@ public final class AwsClients implements AutoCloseable {
         return dynamoDb;
     }
 
+    public DynamoDbAsyncClient dynamoDbAsync() {
+        return dynamoDbAsync;
+    }
+
     public S3Client s3() {
         return s3;
     }
@@ -72,6 +83,7 @@ public final class AwsClients implements AutoCloseable {
         sqs.close();
         kinesis.close();
         dynamoDb.close();
+        dynamoDbAsync.close();
         s3.close();
         events.close();
     }

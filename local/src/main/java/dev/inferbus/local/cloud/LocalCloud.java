@@ -7,6 +7,8 @@ import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.functions.runtime.ArtifactSource;
+import dev.inferbus.events.results.ResultStore;
+import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
 import dev.inferbus.local.emulators.ElasticMqServer;
 import dev.inferbus.local.emulators.Emulator;
@@ -40,7 +42,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The embedded local cloud. Its only input is the synthesized template: real protocol servers on loopback
@@ -411,11 +412,14 @@ public final class LocalCloud implements AutoCloseable {
         return arns.stream().map(deployment::queueUrlByArn).distinct().toList();
     }
 
-    /** The result row of a request, read consistently, or empty while there is none. */
-    public Optional<Map<String, AttributeValue>> resultRow(String requestId) {
-        Map<String, AttributeValue> item = clients.dynamoDb().getItem(b -> b.tableName(tableName)
-                .key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    /** The result of a request, read consistently, or empty while there is none. */
+    public Optional<StoredResult> result(String requestId) {
+        return results().find(requestId).join();
+    }
+
+    /** The results table, through its one reader. */
+    public ResultStore results() {
+        return ResultStore.reader(clients.dynamoDbAsync(), tableName);
     }
 
     /** Delivers every bus event matching {@code pattern} to {@code target} as well (a rule of one's own). */

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.routing.Route;
-import dev.inferbus.functions.results.PendingRow;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
@@ -37,18 +37,17 @@ public final class Demo {
     }
 
     /** One sample on its way: where it went and what became of it. */
-    public record Tracked(SampleEvents.Sample sample, String eventId, String key, String route, Map<String, AttributeValue> row) {
+    public record Tracked(SampleEvents.Sample sample, String eventId, String key, String route, ResultRow row) {
 
         boolean expectedOutcome() {
             if (row == null) {
                 return false;
             }
-            String status = row.get("status").s();
             if (sample.valid()) {
-                return status.equals("COMPLETED");
+                return row.status() == Status.COMPLETED;
             }
-            return status.equals("FAILED") && row.get("errorCode").s().equals(sample.expected().errorCode().name())
-                    && row.get("errorMessage").s().contains(sample.expected().field());
+            return row.status() == Status.FAILED && row.errorCode() == sample.expected().errorCode()
+                    && row.errorMessage().contains(sample.expected().field());
         }
     }
 
@@ -68,7 +67,7 @@ public final class Demo {
                 if (t.row() == null) {
                     int at = i;
                     // a request at an asynchronous endpoint is PENDING until its completion arrives
-                    cloud.resultRow(t.key()).filter(row -> !PendingRow.PENDING.equals(row.get("status").s()))
+                    cloud.result(t.key()).filter(StoredResult.Final.class::isInstance).map(r -> ((StoredResult.Final) r).row())
                             .ifPresent(row -> tracked.set(at, new Tracked(t.sample(), t.eventId(), t.key(), t.route(), row)));
                 }
                 done += tracked.get(i).row() == null ? 0 : 1;
@@ -109,24 +108,24 @@ public final class Demo {
         String format = "%-22s %-18s %-24s %-9s %-48s %7s  %s%n";
         out.printf(format, "requestId", "model", "route", "status", "output / reason", "ms", "");
         for (Tracked t : tracked) {
-            Map<String, AttributeValue> row = t.row();
-            String status = row == null ? "MISSING" : row.get("status").s();
+            ResultRow row = t.row();
+            String status = row == null ? "MISSING" : row.status().name();
             String summary = row == null ? "" : summary(row);
-            String ms = row == null || !row.containsKey("endToEndMs") ? "" : String.format("%.0f", Double.parseDouble(row.get("endToEndMs").n()));
+            String ms = row == null || row.endToEndMs() == null ? "" : String.format("%.0f", row.endToEndMs());
             out.printf(format, clip(t.key(), 22), clip(String.valueOf(t.sample().model()), 18), t.route(), status, clip(summary, 48), ms,
                     t.expectedOutcome() ? "ok" : "UNEXPECTED (" + t.sample().name() + ")");
         }
     }
 
-    private static String summary(Map<String, AttributeValue> row) {
-        if (row.containsKey("errorCode")) {
-            return row.get("errorCode").s() + " " + row.get("errorMessage").s();
+    private static String summary(ResultRow row) {
+        if (row.errorCode() != null) {
+            return row.errorCode() + " " + row.errorMessage();
         }
-        if (row.containsKey("outputRef")) {
-            return "outputRef " + row.get("outputRef").s();
+        if (row.outputRef() != null) {
+            return "outputRef " + row.outputRef();
         }
         try {
-            JsonNode output = JSON.readTree(row.get("output").s());
+            JsonNode output = JSON.readTree(row.output());
             if (output.has("embedding")) {
                 return "embedding dim " + output.get("dim").asInt();
             }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.samples.SampleEvents;
-import dev.inferbus.functions.results.PendingRow;
+import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.lambda.runtime.EnvironmentState;
 import dev.inferbus.local.sagemaker.Faults;
@@ -20,7 +23,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -50,7 +52,7 @@ public final class Soak {
         }
     }
 
-    private record Put(String key, boolean valid, String errorCode) {
+    private record Put(String key, boolean valid, ErrorCode errorCode) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,7 +85,7 @@ public final class Soak {
         long deadline = System.nanoTime() + Duration.ofSeconds(120 + events / 20).toNanos();
         Set<String> deadLettered = new HashSet<>();
         while (System.nanoTime() < deadline) {
-            Map<String, Map<String, AttributeValue>> now = finalRows(cloud);
+            Map<String, ResultRow> now = finalRows(cloud);
             deadLettered.addAll(drainDeadLetters(cloud));
             long settled = puts.stream().filter(p -> now.containsKey(p.key()) || deadLettered.contains(p.key())).count();
             out.printf("settled %d/%d%n", settled, puts.size());
@@ -100,7 +102,7 @@ public final class Soak {
         cloud.sageMaker().ifPresent(s -> s.faults(Faults.NONE));
         functionFaults.clear();
         Thread.sleep(3000);
-        Map<String, Map<String, AttributeValue>> rows = finalRows(cloud);
+        Map<String, ResultRow> rows = finalRows(cloud);
         int completed = 0;
         int failed = 0;
         int dead = 0;
@@ -109,9 +111,9 @@ public final class Soak {
         int wrong = 0;
         int duplicated = 0;
         int unannounced = 0;
-        Map<String, Map<String, AttributeValue>> all = allRows(cloud);
+        Map<String, StoredResult> all = allRows(cloud);
         for (Put p : puts) {
-            Map<String, AttributeValue> row = rows.get(p.key());
+            ResultRow row = rows.get(p.key());
             if (row == null) {
                 if (deadLettered.contains(p.key())) {
                     dead++;
@@ -122,12 +124,12 @@ public final class Soak {
                 }
                 continue;
             }
-            boolean ok = p.valid() ? row.get("status").s().equals("COMPLETED")
-                    : row.get("status").s().equals("FAILED") && row.get("errorCode").s().equals(p.errorCode());
+            boolean ok = p.valid() ? row.status() == Status.COMPLETED
+                    : row.status() == Status.FAILED && row.errorCode() == p.errorCode();
             if (!ok) {
                 wrong++;
             }
-            if (row.get("status").s().equals("COMPLETED")) {
+            if (row.status() == Status.COMPLETED) {
                 completed++;
             } else {
                 failed++;
@@ -289,7 +291,7 @@ public final class Soak {
             }
             String requestId = EventCodec.requestIdOf(JSON.valueToTree(readTree(entries.get(k).detail())));
             puts.add(new Put(requestId != null ? requestId : "invalid:" + eventId, sample.valid(),
-                    sample.valid() ? null : sample.expected().errorCode().name()));
+                    sample.valid() ? null : sample.expected().errorCode()));
         }
         return puts;
     }
@@ -302,17 +304,19 @@ public final class Soak {
         }
     }
 
-    private static Map<String, Map<String, AttributeValue>> allRows(LocalCloud cloud) {
-        Map<String, Map<String, AttributeValue>> rows = new HashMap<>();
-        cloud.clients().dynamoDb().scanPaginator(b -> b.tableName(cloud.tableName()).consistentRead(true)
-                        .projectionExpression("requestId, #s, errorCode").expressionAttributeNames(Map.of("#s", "status")))
-                .items().forEach(item -> rows.put(item.get("requestId").s(), item));
+    private static Map<String, StoredResult> allRows(LocalCloud cloud) {
+        Map<String, StoredResult> rows = new HashMap<>();
+        cloud.results().scan().join().forEach(row -> rows.put(row.key(), row));
         return rows;
     }
 
-    private static Map<String, Map<String, AttributeValue>> finalRows(LocalCloud cloud) {
-        Map<String, Map<String, AttributeValue>> rows = allRows(cloud);
-        rows.values().removeIf(row -> row.get("status").s().equals(PendingRow.PENDING));
+    private static Map<String, ResultRow> finalRows(LocalCloud cloud) {
+        Map<String, ResultRow> rows = new HashMap<>();
+        allRows(cloud).values().forEach(row -> {
+            if (row instanceof StoredResult.Final done) {
+                rows.put(done.key(), done.row());
+            }
+        });
         return rows;
     }
 

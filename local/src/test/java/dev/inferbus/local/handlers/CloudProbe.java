@@ -1,5 +1,7 @@
 package dev.inferbus.local.handlers;
 
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.StoredResult;
 import static dev.inferbus.local.cloud.Eventually.await;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,15 +78,21 @@ final class CloudProbe {
         return depth.get("ApproximateNumberOfMessages").equals("0") && depth.get("ApproximateNumberOfMessagesNotVisible").equals("0");
     }
 
-    Map<String, AttributeValue> awaitRow(String key) {
-        await(() -> cloud.resultRow(key).isPresent());
-        return cloud.resultRow(key).orElseThrow();
+    /** Whatever row the key has, once it has one (a PENDING one included). */
+    StoredResult awaitStored(String key) {
+        await(() -> cloud.result(key).isPresent());
+        return cloud.result(key).orElseThrow();
     }
 
     /** The row once it is final (COMPLETED or FAILED), not PENDING at an asynchronous endpoint. */
-    Map<String, AttributeValue> awaitFinalRow(String key) {
-        await(() -> cloud.resultRow(key).filter(row -> !row.get("status").s().equals("PENDING")).isPresent());
-        return cloud.resultRow(key).orElseThrow();
+    ResultRow awaitRow(String key) {
+        await(() -> cloud.result(key).filter(row -> row.status().isFinal()).isPresent());
+        return ((StoredResult.Final) cloud.result(key).orElseThrow()).row();
+    }
+
+    /** Whether the final row of a key has had its event published. */
+    boolean published(String key) {
+        return cloud.result(key).filter(StoredResult.Final.class::isInstance).map(r -> ((StoredResult.Final) r).published()).orElse(false);
     }
 
     void put(JsonNode detail) {

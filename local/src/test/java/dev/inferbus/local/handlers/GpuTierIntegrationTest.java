@@ -1,5 +1,9 @@
 package dev.inferbus.local.handlers;
 
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.StoredResult;
 import static dev.inferbus.local.cloud.Eventually.await;
 import static dev.inferbus.local.cloud.Eventually.read;
 import static dev.inferbus.local.handlers.CloudProbe.JSON;
@@ -36,7 +40,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -89,10 +92,10 @@ class GpuTierIntegrationTest {
             assertThat(stats.calls()).as("calls for %d records", n).isEqualTo((n + endpoint.maxRequestBatch() - 1) / endpoint.maxRequestBatch());
             assertThat(stats.inputs()).isEqualTo(n);
             for (String id : ids) {
-                Map<String, AttributeValue> row = cloud.resultRow(id).orElseThrow();
-                assertThat(row.get("status").s()).isEqualTo("COMPLETED");
-                assertThat(row.get("tier").s()).isEqualTo("gpu");
-                JsonNode output = read(row.get("output").s());
+                ResultRow row = probe.awaitRow(id);
+                assertThat(row.status()).isEqualTo(Status.COMPLETED);
+                assertThat(row.tier()).isEqualTo("gpu");
+                JsonNode output = read(row.output());
                 assertThat(output.path("dim").asInt()).isEqualTo(384);
                 double norm = 0;
                 for (JsonNode x : output.path("embedding")) {
@@ -113,7 +116,7 @@ class GpuTierIntegrationTest {
         probe.putAll(load);
 
         for (int i = 0; i < load.size(); i++) {
-            assertThat(probe.awaitRow("load-" + i).get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("load-" + i).status()).isEqualTo(Status.COMPLETED);
         }
         EndpointStats stats = sageMaker.stats(REALTIME).orElseThrow();
         assertThat(stats.maxInFlight()).isLessThanOrEqualTo(maxConcurrency).isGreaterThan(1);
@@ -133,7 +136,7 @@ class GpuTierIntegrationTest {
         sageMaker.faults(Faults.NONE);
 
         for (int i = 0; i < requests.size(); i++) {
-            assertThat(probe.awaitRow("throttled-" + i).get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("throttled-" + i).status()).isEqualTo(Status.COMPLETED);
         }
         await(() -> probe.eventsFor("throttled-").size() >= requests.size());
         Eventually.sleep(java.time.Duration.ofSeconds(4)); // past the visibility timeout: any redelivery shows now
@@ -154,10 +157,9 @@ class GpuTierIntegrationTest {
             return new InvocationResult.Success("null", 0);
         });
         probe.put(detail("async-dup-1", "archive-embedder", text("an archived report to embed")));
-        Map<String, AttributeValue> pending = probe.awaitRow("async-dup-1");
-        assertThat(pending.get("status").s()).isEqualTo("PENDING");
-        await(() -> cloud.resultRow("async-dup-1").orElseThrow().containsKey("outputLocation"));
-        String outputLocation = cloud.resultRow("async-dup-1").orElseThrow().get("outputLocation").s();
+        assertThat(probe.awaitStored("async-dup-1").status()).isEqualTo(Status.PENDING);
+        await(() -> probe.awaitStored("async-dup-1") instanceof StoredResult.Pending p && p.row().outputLocation() != null);
+        String outputLocation = ((StoredResult.Pending) probe.awaitStored("async-dup-1")).row().outputLocation();
         await(() -> exists(outputLocation));
         await(() -> notification.get() != null);
         assertThat(read(notification.get()).path("Records").get(0).path("Sns").path("Message").asText()).contains(outputLocation);
@@ -167,12 +169,12 @@ class GpuTierIntegrationTest {
         CompletableFuture<?> first = CompletableFuture.supplyAsync(() -> completion.invoke(notification.get()));
         CompletableFuture<?> second = CompletableFuture.supplyAsync(() -> completion.invoke(notification.get()));
         CompletableFuture.allOf(first, second).exceptionally(e -> null).join();
-        Map<String, AttributeValue> done = probe.awaitFinalRow("async-dup-1");
+        ResultRow done = probe.awaitRow("async-dup-1");
         completion.invoke(notification.get());
 
-        assertThat(done.get("status").s()).isEqualTo("COMPLETED");
-        assertThat(read(done.get("output").s()).path("dim").asInt()).isEqualTo(384);
-        assertThat(cloud.resultRow("async-dup-1").orElseThrow().get("completedAt")).isEqualTo(done.get("completedAt"));
+        assertThat(done.status()).isEqualTo(Status.COMPLETED);
+        assertThat(read(done.output()).path("dim").asInt()).isEqualTo(384);
+        assertThat(probe.awaitRow("async-dup-1").completedAtMillis()).isEqualTo(done.completedAtMillis());
         await(() -> probe.eventsFor("async-dup-1").size() == 1);
         Eventually.sleep(java.time.Duration.ofSeconds(1));
         assertThat(probe.eventsFor("async-dup-1")).hasSize(1);
@@ -186,10 +188,10 @@ class GpuTierIntegrationTest {
                 detail("garbled-async-1", "archive-embedder", text("three"))));
 
         for (String id : List.of("garbled-rt-1", "garbled-rt-2", "garbled-async-1")) {
-            Map<String, AttributeValue> row = probe.awaitFinalRow(id);
-            assertThat(row.get("status").s()).as(id).isEqualTo("FAILED");
-            assertThat(row.get("errorCode").s()).as(id).isEqualTo("MODEL_ERROR");
-            assertThat(row.get("errorMessage").s()).as(id).contains("answered what inferbus cannot read");
+            ResultRow row = probe.awaitRow(id);
+            assertThat(row.status()).as(id).isEqualTo(Status.FAILED);
+            assertThat(row.errorCode()).as(id).isEqualTo(ErrorCode.MODEL_ERROR);
+            assertThat(row.errorMessage()).as(id).contains("answered what inferbus cannot read");
         }
         await(() -> probe.eventsFor("garbled-").size() == 3);
         assertThat(probe.eventsFor("garbled-")).allMatch(e -> e.path("detail-type").asText().equals("InferenceFailed"));
@@ -206,8 +208,8 @@ class GpuTierIntegrationTest {
 
         assertThat(result).isInstanceOfSatisfying(InvocationResult.Success.class,
                 s -> assertThat(LambdaEvents.batchItemFailures(s.payload())).isEmpty());
-        assertThat(cloud.resultRow("gpu-bad-1").orElseThrow().get("errorMessage").s()).isEqualTo("/detail/input/text: must not be empty or blank");
-        assertThat(cloud.resultRow("gpu-ok-2").orElseThrow().get("status").s()).isEqualTo("COMPLETED");
+        assertThat(probe.awaitRow("gpu-bad-1").errorMessage()).isEqualTo("/detail/input/text: must not be empty or blank");
+        assertThat(probe.awaitRow("gpu-ok-2").status()).isEqualTo(Status.COMPLETED);
         assertThat(sageMaker.stats(REALTIME).orElseThrow().inputs()).isEqualTo(2);
     }
 

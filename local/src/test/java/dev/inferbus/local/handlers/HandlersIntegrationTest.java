@@ -1,5 +1,9 @@
 package dev.inferbus.local.handlers;
 
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.ResultsTable;
 import static dev.inferbus.local.cloud.Eventually.await;
 import static dev.inferbus.local.cloud.Eventually.sleep;
 import static dev.inferbus.local.handlers.CloudProbe.detail;
@@ -88,9 +92,10 @@ class HandlersIntegrationTest {
         }
 
         for (SampleEvents.Sample s : samples) {
-            Map<String, AttributeValue> row = probe.awaitRow(s.requestId());
-            assertThat(row.get("status").s()).as(s.name()).isEqualTo("COMPLETED");
-            assertThat(row.get("expiresAt").n()).isNotBlank();
+            ResultRow row = probe.awaitRow(s.requestId());
+            assertThat(row.status()).as(s.name()).isEqualTo(Status.COMPLETED);
+            assertThat(cloud.clients().dynamoDb().getItem(b -> b.tableName(cloud.tableName())
+                    .key(Map.of(ResultsTable.KEY, AttributeValue.fromS(s.requestId())))).item()).containsKey(ResultsTable.TTL);
         }
         await(() -> samples.stream().allMatch(s -> probe.eventsFor(s.requestId()).size() == 1));
         JsonNode completed = probe.eventsFor("txn-0001").get(0);
@@ -112,11 +117,11 @@ class HandlersIntegrationTest {
         probe.putAll(details);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(probe.awaitRow("mix-good-" + i).get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("mix-good-" + i).status()).isEqualTo(Status.COMPLETED);
         }
-        assertThat(probe.awaitRow("mix-bad-0").get("errorMessage").s()).startsWith("/detail/input/text: expected a string");
-        assertThat(probe.awaitRow("mix-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
-        assertThat(probe.awaitRow("mix-bad-2").get("errorMessage").s()).startsWith("/detail/input/text: required");
+        assertThat(probe.awaitRow("mix-bad-0").errorMessage()).startsWith("/detail/input/text: expected a string");
+        assertThat(probe.awaitRow("mix-bad-1").errorCode()).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(probe.awaitRow("mix-bad-2").errorMessage()).startsWith("/detail/input/text: required");
         await(() -> probe.eventsFor("mix-").size() == 8);
         sleep(Duration.ofSeconds(4)); // longer than the visibility timeout: a redelivery would show now
         assertThat(probe.eventsFor("mix-")).hasSize(8);
@@ -148,7 +153,7 @@ class HandlersIntegrationTest {
         probe.putAll(details);
 
         for (int i = 0; i < 4; i++) {
-            assertThat(probe.awaitRow("flaky-" + i).get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("flaky-" + i).status()).isEqualTo(Status.COMPLETED);
         }
         await(() -> probe.eventsFor("flaky-").size() == 4);
         sleep(Duration.ofSeconds(1));
@@ -175,7 +180,7 @@ class HandlersIntegrationTest {
                 "amount", 12.5, "hour", 14, "merchantRisk", 0.1, "distanceKm", 3, "txnLast24h", 2, "cardAgeDays", 900,
                 "foreign", 0, "online", 0)))));
 
-        assertThat(probe.awaitRow("ownwrite-1").get("status").s()).isEqualTo("COMPLETED");
+        assertThat(probe.awaitRow("ownwrite-1").status()).isEqualTo(Status.COMPLETED);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (probe.eventsFor("ownwrite-1").isEmpty() && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(100));
@@ -203,8 +208,8 @@ class HandlersIntegrationTest {
         probe.put(detail("pubfail-2", "sentence-embedder", JSON.createObjectNode().put("text", "and me")));
 
         await(() -> probe.eventsFor("pubfail-").size() == 2);
-        assertThat(probe.awaitRow("pubfail-1").get("status").s()).isEqualTo("COMPLETED");
-        await(() -> Boolean.TRUE.equals(probe.awaitRow("pubfail-1").get("published").bool()));
+        assertThat(probe.awaitRow("pubfail-1").status()).isEqualTo(Status.COMPLETED);
+        await(() -> probe.published("pubfail-1"));
         sleep(Duration.ofSeconds(4)); // past the visibility timeout: a second publication would show now
         assertThat(probe.eventsFor("pubfail-1")).hasSize(1);
         assertThat(cloud.putEvents().injectedFailures() - before).isGreaterThanOrEqualTo(1);
@@ -232,8 +237,8 @@ class HandlersIntegrationTest {
         probe.put(refDetail("s3down-1", "s3://" + cloud.bucketName() + "/" + key));
         probe.put(detail("s3down-2", "sentence-embedder", JSON.createObjectNode().put("text", "needs no S3")));
 
-        assertThat(probe.awaitRow("s3down-2").get("status").s()).isEqualTo("COMPLETED");
-        assertThat(probe.awaitRow("s3down-1").get("status").s()).isEqualTo("COMPLETED");
+        assertThat(probe.awaitRow("s3down-2").status()).isEqualTo(Status.COMPLETED);
+        assertThat(probe.awaitRow("s3down-1").status()).isEqualTo(Status.COMPLETED);
         await(() -> probe.eventsFor("s3down-").size() == 2);
         assertThat(failedInvocations.get()).isEqualTo(2);
         assertThat(batch.deliveries("s3down-1")).isGreaterThanOrEqualTo(3);
@@ -289,7 +294,7 @@ class HandlersIntegrationTest {
         probe.putAll(details);
 
         for (int i = 0; i < 6; i++) {
-            assertThat(probe.awaitRow("crash-" + i).get("status").s()).isEqualTo("COMPLETED");
+            assertThat(probe.awaitRow("crash-" + i).status()).isEqualTo(Status.COMPLETED);
         }
         await(() -> probe.eventsFor("crash-").size() >= 6);
         sleep(Duration.ofSeconds(4));
@@ -335,7 +340,7 @@ class HandlersIntegrationTest {
         for (String device : devices) {
             List<Long> completed = new ArrayList<>();
             for (int seq = 0; seq < 10; seq++) {
-                completed.add(Long.parseLong(probe.awaitRow(device + "-" + seq).get("completedAt").n()));
+                completed.add(probe.awaitRow(device + "-" + seq).completedAtMillis());
             }
             assertThat(completed).as(device).isSorted();
         }
@@ -350,10 +355,10 @@ class HandlersIntegrationTest {
         probe.put(refDetail("cc-2", "s3://someone-elses-bucket/in/cc-1.json"));
         probe.put(refDetail("cc-3", "s3://" + bucket + "/in/missing.json"));
 
-        assertThat(probe.awaitRow("cc-1").get("status").s()).isEqualTo("COMPLETED");
-        assertThat(probe.awaitRow("cc-2").get("errorMessage").s())
+        assertThat(probe.awaitRow("cc-1").status()).isEqualTo(Status.COMPLETED);
+        assertThat(probe.awaitRow("cc-2").errorMessage())
                 .isEqualTo("/detail/inputRef: claim checks must live in bucket '" + bucket + "', not 'someone-elses-bucket'");
-        assertThat(probe.awaitRow("cc-3").get("errorCode").s()).isEqualTo("INPUT_NOT_FOUND");
+        assertThat(probe.awaitRow("cc-3").errorCode()).isEqualTo(ErrorCode.INPUT_NOT_FOUND);
     }
 
     /**
@@ -389,9 +394,9 @@ class HandlersIntegrationTest {
 
         assertThat(result).isInstanceOfSatisfying(InvocationResult.Success.class,
                 s -> assertThat(LambdaEvents.batchItemFailures(s.payload())).isEmpty());
-        assertThat(probe.awaitRow("fixture-ok-1").get("status").s()).isEqualTo("COMPLETED");
-        assertThat(probe.awaitRow("fixture-bad-1").get("errorCode").s()).isEqualTo("INVALID_INPUT");
-        assertThat(probe.awaitRow("invalid:sqs-fixture-3").get("errorMessage").s()).startsWith("/: not valid JSON");
+        assertThat(probe.awaitRow("fixture-ok-1").status()).isEqualTo(Status.COMPLETED);
+        assertThat(probe.awaitRow("fixture-bad-1").errorCode()).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(probe.awaitRow("invalid:sqs-fixture-3").errorMessage()).startsWith("/: not valid JSON");
     }
 
     /** Stands a {@link Tap} in for a deployed function until the test ends. */

@@ -1,5 +1,6 @@
 package dev.inferbus.local.handlers;
 
+import dev.inferbus.events.results.StoredResult;
 import static dev.inferbus.local.cloud.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,11 +52,11 @@ class LogsCarryNoPayloadsTest {
         new CloudProbe(cloud, "logscan-results").putAll(List.of(text, badText, fraud));
 
         for (String id : List.of("logscan-1", "logscan-2", "logscan-3")) {
-            await(() -> cloud.resultRow(id).isPresent());
+            await(() -> cloud.result(id).isPresent());
         }
         // each function logs its batch line once its invocation is done: the scan waits for the lines of these
         await(() -> before.entrySet().stream().allMatch(log -> since(log.getKey(), log.getValue()).contains(BATCH_LINE)));
-        String output = cloud.resultRow("logscan-1").orElseThrow().get("output").s();
+        String output = ((StoredResult.Final) cloud.result("logscan-1").orElseThrow()).row().output();
         String firstOutputValue = JSON.readTree(output).get("embedding").get(0).asText();
 
         StringBuilder logs = new StringBuilder(Files.readString(Path.of("target/test-logs.txt")));

@@ -1,25 +1,30 @@
-package dev.inferbus.functions.results;
+package dev.inferbus.events.results;
+
+import dev.inferbus.events.contract.ErrorCode;
 
 /**
- * One result, as stored and as announced.
+ * One final result, as stored and as announced.
  *
- * @param key the table key: the requestId, or {@code invalid:<event id or digest>} for an event without a usable one
- * @param status {@code COMPLETED} or {@code FAILED}
+ * @param key the table key: the requestId, or {@code invalid:<event id or record id>} for an event without a usable one
+ * @param status {@link Status#COMPLETED} or {@link Status#FAILED}
+ * @param fingerprint the request's {@code RequestFingerprint}, null for an event too broken to have one
  * @param output the output JSON when stored inline, else null
  * @param outputRef the S3 URI of an output too large to store inline, else null
+ * @param errorCode for a FAILED row, why; else null
  * @param detailType the event this row announces
  * @param eventDetail the announcing event's detail JSON, kept so that a redelivery can publish it if the first
  *                    attempt could not
  */
 public record ResultRow(
         String key,
-        String status,
+        Status status,
         String model,
         String version,
         String tier,
+        String fingerprint,
         String output,
         String outputRef,
-        String errorCode,
+        ErrorCode errorCode,
         String errorMessage,
         long createdAtMillis,
         long completedAtMillis,
@@ -29,6 +34,9 @@ public record ResultRow(
         String detailType,
         String eventDetail) {
 
-    public static final String COMPLETED = "COMPLETED";
-    public static final String FAILED = "FAILED";
+    public ResultRow {
+        if (!status.isFinal()) {
+            throw new IllegalArgumentException("a result row is final; a PENDING request is a PendingRow");
+        }
+    }
 }

@@ -1,0 +1,40 @@
+package dev.inferbus.events.results;
+
+/**
+ * The results table's schema: its key, its TTL attribute and the names of the attributes a row holds. The CDK
+ * table, the functions' writes and every reader (demo, soak, benchmarks, tests) take them from here.
+ */
+public final class ResultsTable {
+
+    /** The partition key: the requestId (or {@code invalid:<event id>} for an event without a usable one). */
+    public static final String KEY = "requestId";
+    /** Epoch seconds after which DynamoDB's TTL may delete the row. */
+    public static final String TTL = "expiresAt";
+
+    static final String STATUS = "status";
+    static final String MODEL = "model";
+    static final String VERSION = "version";
+    static final String TIER = "tier";
+    static final String FINGERPRINT = "requestFingerprint";
+    static final String OUTPUT = "output";
+    static final String OUTPUT_REF = "outputRef";
+    static final String ERROR_CODE = "errorCode";
+    static final String ERROR_MESSAGE = "errorMessage";
+    static final String EVENT_ID = "eventId";
+    static final String CREATED_AT = "createdAt";
+    static final String COMPLETED_AT = "completedAt";
+    static final String INFERENCE_MS = "inferenceMs";
+    static final String END_TO_END_MS = "endToEndMs";
+    static final String DETAIL_TYPE = "detailType";
+    static final String EVENT = "event";
+    static final String PUBLISHED = "published";
+    static final String LEASE_UNTIL = "publishLeaseUntil";
+    static final String LEASE_OWNER = "publishLeaseOwner";
+    static final String ENDPOINT = "endpoint";
+    static final String REQUEST = "request";
+    static final String INFERENCE_ID = "inferenceId";
+    static final String OUTPUT_LOCATION = "outputLocation";
+
+    private ResultsTable() {
+    }
+}
