@@ -95,6 +95,12 @@ public final class GpuInference extends Construct implements InferenceTier {
                             .description("inferbus: encrypts the SageMaker endpoints' storage and asynchronous outputs").build();
                 }
                 endpoints.put(endpoint.name(), endpoint(endpoint, store, key, notifications, teiImage));
+                if (endpoint.mode() == EndpointSpec.Mode.ASYNC) {
+                    // the endpoint writes its outputs under this key, and S3 decrypts them for a reader only with the
+                    // reader's kms:Decrypt ("To download an object encrypted with an AWS KMS key, you need kms:Decrypt
+                    // permissions", https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)
+                    key.grantDecrypt(completion);
+                }
             }
             Queue dlq = InferenceFunctions.deadLetterQueue(this, route.functionName());
             deadLetterQueues.add(dlq);

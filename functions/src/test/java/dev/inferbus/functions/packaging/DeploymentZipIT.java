@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -17,6 +23,10 @@ import org.junit.jupiter.api.Test;
 class DeploymentZipIT {
 
     private static final long DIRECT_UPLOAD_LIMIT = 50L * 1024 * 1024;
+    /** {@code artifact-version[-platform].jar}, as copy-dependencies and the zip step name the jars of lib/. */
+    private static final Pattern JAR = Pattern.compile("lib/(.+?)-(\\d[\\w.]*(?:-SNAPSHOT)?)(?:-.+)?\\.jar");
+    /** CVE-2025-48924 (uncontrolled recursion in ClassUtils.getClass) is fixed from this version on. */
+    private static final ModuleDescriptor.Version FIXED_COMMONS_LANG3 = ModuleDescriptor.Version.parse("3.18.0");
 
     @Test
     void holdsLibJarsWithOnlyTheTargetArchitecturesNativesUnderTheDirectUploadLimit() throws IOException {
@@ -44,6 +54,44 @@ class DeploymentZipIT {
         assertThat(natives).noneMatch(n -> n.contains("onnxruntime/native/") && !n.contains("/" + ortNative + "/"));
         assertThat(natives).noneMatch(n -> n.contains("native/lib/osx") || n.contains("native/lib/win"));
         assertThat(natives).noneMatch(n -> n.endsWith(".dylib") || n.endsWith(".dll"));
+    }
+
+    /**
+     * Every third-party jar Lambda loads was looked at: the zip holds exactly the jars of the committed list, by
+     * artifact and version, so a new jar or a moved version is a reviewed change of that list.
+     */
+    @Test
+    void holdsExactlyTheReviewedThirdPartyJars() throws IOException {
+        Path allowed = Path.of(System.getProperty("lambda.jars"));
+        SortedSet<String> listed = Files.readAllLines(allowed).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).collect(Collectors.toCollection(TreeSet::new));
+        SortedSet<String> zipped = new TreeSet<>();
+        try (ZipFile file = new ZipFile(Path.of(System.getProperty("lambda.zip")).toFile())) {
+            for (ZipEntry entry : file.stream().filter(e -> e.getName().endsWith(".jar")).toList()) {
+                Matcher jar = JAR.matcher(entry.getName());
+                assertThat(jar.matches()).as(entry.getName() + " is named artifact-version[-platform].jar").isTrue();
+                // inferbus' own jars carry the project's version
+                if (!jar.group(1).startsWith("inferbus-")) {
+                    zipped.add(jar.group(1) + " " + jar.group(2));
+                }
+            }
+        }
+        SortedSet<String> added = new TreeSet<>(zipped);
+        added.removeAll(listed);
+        SortedSet<String> gone = new TreeSet<>(listed);
+        gone.removeAll(zipped);
+        assertThat(zipped).withFailMessage(() -> "the zip's third-party jars differ from " + allowed + ":\n"
+                + added.stream().map(j -> "  + " + j + "   (in the zip, not in the list)\n").collect(Collectors.joining())
+                + gone.stream().map(j -> "  - " + j + "   (in the list, not in the zip)\n").collect(Collectors.joining())
+                + "If the change is meant, review the added jars (licence, known CVEs, size) and make the list's entries:\n"
+                + String.join("\n", zipped)).isEqualTo(listed);
+
+        assertThat(zipped).as("commons-lang3 before 3.18.0 has CVE-2025-48924").anySatisfy(jar -> {
+            assertThat(jar).startsWith("commons-lang3 ");
+            assertThat(ModuleDescriptor.Version.parse(jar.substring("commons-lang3 ".length()))).isGreaterThanOrEqualTo(FIXED_COMMONS_LANG3);
+        });
+        // every client of AwsServices is built on its Netty client: Apache's would be dead weight in every cold start
+        assertThat(zipped).noneMatch(jar -> jar.startsWith("apache-client ") || jar.startsWith("httpclient ") || jar.startsWith("httpcore "));
     }
 
     /**

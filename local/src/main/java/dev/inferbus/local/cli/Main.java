@@ -49,7 +49,7 @@ public final class Main {
                   demo               put every sample event through the local cloud and check the results
                   put FILE...        put event files on a running 'up' (--endpoint URL) or on AWS (--aws)
                   serve-endpoint MODEL  serve a gpu model's local artifact as a SageMaker container (GET /ping,
-                                     POST /invocations; --port 8080 --host 0.0.0.0), as samples/Dockerfile runs it
+                                     POST /invocations; --port 8080 --bind 127.0.0.1), as samples/Dockerfile runs it
                   test               run the whole test suite (./mvnw verify)""";
     }
 }

@@ -28,7 +28,17 @@ import dev.inferbus.local.emulators.HttpReplies;
 public final class PutEventsServer implements Emulator {
 
     public static final int MAX_ENTRIES = 10;
+    /**
+     * The total entry size a request may have, counted as {@link #entrySize} does
+     * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
+     */
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
+    /**
+     * The most body a request within {@link #MAX_REQUEST_BYTES} can take on the wire: JSON writes a byte as six at
+     * most (a control character's escape), and each entry adds field names and fields the entry size leaves out
+     * (EventBusName, TraceHeader). A larger body is refused before it is read through or parsed.
+     */
+    static final int MAX_BODY_BYTES = 6 * MAX_REQUEST_BYTES + 64 * 1024;
     private static final String JSON_11 = "application/x-amz-json-1.1";
 
     private final ObjectMapper json;
@@ -72,9 +82,17 @@ public final class PutEventsServer implements Emulator {
                         "this local EventBridge serves AWSEvents.PutEvents only, got " + target);
                 return;
             }
+            byte[] body = boundedBody(exchange);
+            if (body == null) {
+                // AWS's front end answers an oversized PutEvents body this way, before EventBridge sees it:
+                // status 413, no body, connection closed (https://github.com/boto/boto3/issues/3411)
+                exchange.getResponseHeaders().set("Connection", "close");
+                exchange.sendResponseHeaders(413, -1);
+                return;
+            }
             JsonNode request;
             try {
-                request = json.readTree(exchange.getRequestBody());
+                request = json.readTree(body);
             } catch (JsonProcessingException e) {
                 error(exchange, 400, "SerializationException", "the request body is not JSON");
                 return;
@@ -137,6 +155,14 @@ public final class PutEventsServer implements Emulator {
         if (!bus.equals(busName) && !bus.equals("default")) {
             return fail(result, "ResourceNotFoundException", "Event bus " + bus + " does not exist.");
         }
+        Instant time = time(entry.get("Time"));
+        if (time == null) {
+            // a bad entry fails alone, with a code of PutEventsResultEntry ("InvalidArgument: A specified parameter is
+            // not valid", https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html),
+            // and "EventBridge continues processing the rest of the entries in the request"
+            // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html)
+            return fail(result, "InvalidArgument", "Parameter Time is not valid. Reason: " + entry.get("Time") + " is not a timestamp.");
+        }
         if (resultFailureRate > 0 && dev.inferbus.events.contract.DetailType.RESULT_SOURCE.equals(entry.get("Source").asText())
                 && failNow()) {
             injectedFailures.incrementAndGet();
@@ -149,7 +175,7 @@ public final class PutEventsServer implements Emulator {
         event.put("detail-type", entry.get("DetailType").asText());
         event.put("source", entry.get("Source").asText());
         event.put("account", account);
-        event.put("time", time(entry.get("Time")).toString());
+        event.put("time", time.toString());
         event.put("region", region);
         ArrayNode resources = event.putArray("resources");
         entry.path("Resources").forEach(resources::add);
@@ -179,11 +205,34 @@ public final class PutEventsServer implements Emulator {
         }
     }
 
+    /**
+     * An entry's time, now when it has none, null when it is no timestamp. The SDKs and the CLI send epoch seconds, a
+     * JSON number, as the AWS JSON 1.1 protocol writes timestamps
+     * (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html); ISO-8601 text is taken too, for requests
+     * written by hand.
+     */
     private static Instant time(JsonNode time) {
-        Instant at = time != null && time.isNumber()
-                ? Instant.ofEpochMilli((long) (time.asDouble() * 1000))
-                : time != null && time.isTextual() ? Instant.parse(time.asText()) : Instant.now();
-        return at.truncatedTo(ChronoUnit.SECONDS);
+        if (time == null || time.isNull()) {
+            return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        }
+        if (time.isNumber()) {
+            return Instant.ofEpochMilli((long) (time.asDouble() * 1000)).truncatedTo(ChronoUnit.SECONDS);
+        }
+        try {
+            return time.isTextual() ? Instant.parse(time.asText()).truncatedTo(ChronoUnit.SECONDS) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The request body, or null when it is over {@link #MAX_BODY_BYTES}: by its Content-Length, unread, or once that much is read. */
+    private static byte[] boundedBody(HttpExchange exchange) throws IOException {
+        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
+            return null;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        return body.length > MAX_BODY_BYTES ? null : body;
     }
 
     /** An entry's size as EventBridge counts it: time, source, detail type, detail and resources, in UTF-8. */

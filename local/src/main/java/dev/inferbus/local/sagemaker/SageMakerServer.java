@@ -347,6 +347,11 @@ public final class SageMakerServer implements Emulator {
         return Emulator.loopback(server.getAddress().getPort());
     }
 
+    /** The address the server is bound to, with its port. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
     @Override
     public void close() {
         server.stop(0);
