@@ -346,6 +346,36 @@ class HandlersIntegrationTest {
         }
     }
 
+    /**
+     * A requestId names one request: a redelivery of it is a duplicate, a different request under it is refused
+     * with REQUEST_ID_CONFLICT — announced, not retried — and the first request's row stands untouched, whichever
+     * function (here another model's route) the second one reached.
+     */
+    @Test
+    void aRequestIdReusedForADifferentRequestIsRefusedAndTheFirstStands() {
+        ObjectNode first = detail("conflict-1", "fraud-scorer", (ObjectNode) sampleInput("fraud-scorer-legit-grocery"));
+        probe.put(first);
+        ResultRow stored = probe.awaitRow("conflict-1");
+        await(() -> probe.eventsFor("conflict-1").size() == 1);
+
+        probe.put(detail("conflict-1", "sentence-embedder", JSON.createObjectNode().put("text", "another request entirely")));
+        probe.put(detail("conflict-1", "fraud-scorer", (ObjectNode) sampleInput("fraud-scorer-suspicious-night-foreign")));
+        await(() -> probe.eventsFor("conflict-1").size() == 3);
+        probe.put(first);
+        sleep(Duration.ofSeconds(3));
+
+        List<JsonNode> events = probe.eventsFor("conflict-1");
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).path("detail-type").asText()).isEqualTo("InferenceCompleted");
+        for (JsonNode refused : events.subList(1, 3)) {
+            assertThat(refused.path("detail-type").asText()).isEqualTo("InferenceFailed");
+            assertThat(refused.path("detail").path("errorCode").asText()).isEqualTo(ErrorCode.REQUEST_ID_CONFLICT.name());
+            assertThat(refused.path("detail").path("retryable").asBoolean(true)).isFalse();
+            assertThat(refused.path("detail").path("message").asText()).contains("'conflict-1'").contains("first request stands");
+        }
+        assertThat(probe.awaitRow("conflict-1")).isEqualTo(stored);
+    }
+
     @Test
     void claimChecksComeFromTheConfiguredBucketOnly() {
         String bucket = cloud.bucketName();
@@ -354,11 +384,27 @@ class HandlersIntegrationTest {
         probe.put(refDetail("cc-1", "s3://" + bucket + "/in/cc-1.json"));
         probe.put(refDetail("cc-2", "s3://someone-elses-bucket/in/cc-1.json"));
         probe.put(refDetail("cc-3", "s3://" + bucket + "/in/missing.json"));
+        // the bucket's other keys (models, results) are no claim checks, though the function may read some of them
+        probe.put(refDetail("cc-4", "s3://" + bucket + "/models/fraud-scorer/1/model.onnx"));
+        // a key the function's role may not read: S3 answers 403 AccessDenied, and no retry changes that
+        cloud.clients().s3().putObject(b -> b.bucket(bucket).key("in/cc-5.json"), RequestBody.fromString("{\"text\":\"hidden\"}"));
+        cloud.s3Faults().addRule(FaultRule.builder("denied")
+                .reply(AwsErrors.s3(403, "AccessDenied", "Access Denied"))
+                .when(r -> r.path().endsWith("/in/cc-5.json")).build());
+        Tap batch = tap("cpu-batch", invocation -> { });
+        probe.put(refDetail("cc-5", "s3://" + bucket + "/in/cc-5.json"));
 
         assertThat(probe.awaitRow("cc-1").status()).isEqualTo(Status.COMPLETED);
         assertThat(probe.awaitRow("cc-2").errorMessage())
                 .isEqualTo("/detail/inputRef: claim checks must live in bucket '" + bucket + "', not 'someone-elses-bucket'");
         assertThat(probe.awaitRow("cc-3").errorCode()).isEqualTo(ErrorCode.INPUT_NOT_FOUND);
+        ResultRow outside = probe.awaitRow("cc-4");
+        assertThat(outside.errorCode()).isEqualTo(ErrorCode.INVALID_EVENT);
+        assertThat(outside.errorMessage()).startsWith("/detail/inputRef: claim checks are read only from keys under 'in/'");
+        ResultRow denied = probe.awaitRow("cc-5");
+        assertThat(denied.errorCode()).isEqualTo(ErrorCode.INPUT_NOT_FOUND);
+        assertThat(denied.errorMessage()).contains("access denied");
+        assertThat(batch.deliveries("cc-5")).isEqualTo(1);
     }
 
     /**
@@ -377,8 +423,8 @@ class HandlersIntegrationTest {
             String ref = new LargeOutputs(s3, config.bucket()).store("big-1", big).join();
 
             assertThat(config.bucket()).isEqualTo(cloud.bucketName());
-            assertThat(ref).isEqualTo("s3://" + cloud.bucketName() + "/results/big-1.json");
-            assertThat(cloud.clients().s3().getObjectAsBytes(b -> b.bucket(cloud.bucketName()).key("results/big-1.json")).asUtf8String())
+            assertThat(ref).isEqualTo("s3://" + cloud.bucketName() + "/" + LargeOutputs.objectKey("big-1"));
+            assertThat(cloud.clients().s3().getObjectAsBytes(b -> b.bucket(cloud.bucketName()).key(LargeOutputs.objectKey("big-1"))).asUtf8String())
                     .isEqualTo(big);
         }
     }
