@@ -26,6 +26,19 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
         };
     }
 
+    /**
+     * What a container reads from a request.
+     *
+     * @param truncate whether the caller lets the container cut a text over the model's token limit rather than
+     *                 refuse the request: TEI's {@code truncate}; a format without that switch says true, as its
+     *                 stand-in model cuts such texts like the cpu runtime does
+     */
+    record ContainerRequest(List<String> texts, boolean truncate) {
+        public ContainerRequest {
+            texts = List.copyOf(texts);
+        }
+    }
+
     /** Every format here is JSON; a binary one (e.g. KServe's binary tensor extension) would say otherwise. */
     default String contentType() {
         return "application/json";
@@ -37,8 +50,8 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
     /** One embedding per text of the request, in order; refuses anything else. */
     List<float[]> response(byte[] body, int expected) throws MalformedPayloadException;
 
-    /** The container's face: the texts of a request body. */
-    List<String> readRequest(byte[] body) throws MalformedPayloadException;
+    /** The container's face: what a request body asks for. */
+    ContainerRequest readRequest(byte[] body) throws MalformedPayloadException;
 
     /** The container's face: the response body for {@code embeddings}. */
     byte[] writeResponse(List<float[]> embeddings);

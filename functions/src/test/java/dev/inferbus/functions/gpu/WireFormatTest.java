@@ -20,7 +20,7 @@ class WireFormatTest {
     void whatTheForwarderWritesTheContainerReadsAndBack(EndpointSpec.Format format) throws Exception {
         WireFormat wire = WireFormat.of(format);
 
-        assertThat(wire.readRequest(wire.request(TEXTS))).isEqualTo(TEXTS);
+        assertThat(wire.readRequest(wire.request(TEXTS)).texts()).isEqualTo(TEXTS);
         List<float[]> back = wire.response(wire.writeResponse(EMBEDDINGS), EMBEDDINGS.size());
         assertThat(back).hasSize(3);
         for (int i = 0; i < 3; i++) {
@@ -52,6 +52,6 @@ class WireFormatTest {
             HF_TEI        | {"inputs":"one text"}                        | one text
             """)
     void teiTakesASingleStringToo(EndpointSpec.Format format, String body, String text) throws Exception {
-        assertThat(WireFormat.of(format).readRequest(body.getBytes(StandardCharsets.UTF_8))).containsExactly(text);
+        assertThat(WireFormat.of(format).readRequest(body.getBytes(StandardCharsets.UTF_8)).texts()).containsExactly(text);
     }
 }

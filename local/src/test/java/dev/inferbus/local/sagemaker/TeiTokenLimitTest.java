@@ -1,0 +1,109 @@
+package dev.inferbus.local.sagemaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.functions.runtime.ArtifactSource;
+import dev.inferbus.local.cloud.AwsClients;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
+
+/** The local hf-tei endpoint keeps TEI's token limit, over the sample bge model and its own tokenizer. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TeiTokenLimitTest {
+
+    /** 10,000 characters: about 2,000 bge tokens, four times the model's 512. */
+    static final String LONG_TEXT = "The quarterly report covers revenue, costs, hiring and the outlook for next year. "
+            .repeat(130).substring(0, 10_000);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OnnxTextModels models;
+    private SageMakerServer server;
+    private SageMakerRuntimeClient sdk;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() throws Exception {
+        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream().filter(m -> m.endpoint() != null).toList();
+        models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
+        server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, null, null,
+                (e, ok, m) -> { }, "us-east-1");
+        sdk = AwsClients.configure(SageMakerRuntimeClient.builder(), server.endpoint())
+                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
+    }
+
+    @AfterAll
+    void stop() {
+        sdk.close();
+        server.close();
+        models.close();
+    }
+
+    @Test
+    void withoutTruncateOneOverLongTextFailsTheWholeCallAsSageMakersModelError() {
+        for (String body : List.of(request(null), request(false))) {
+            assertThatThrownBy(() -> invoke(body)).isInstanceOfSatisfying(ModelErrorException.class, e -> {
+                assertThat(e.statusCode()).isEqualTo(424);
+                assertThat(e.originalStatusCode()).isEqualTo(413);
+                JsonNode tei = read(e.originalMessage());
+                assertThat(tei.path("error").asText()).matches("Input validation error: `inputs` must have less than 512 tokens\\. Given: \\d{4}");
+                assertThat(tei.path("error_type").asText()).isEqualTo("Validation");
+            });
+        }
+    }
+
+    @Test
+    void withTruncateTheTextIsCutToTheLimitAndEmbedded() {
+        JsonNode rows = read(invoke(request(true)));
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1)).hasSize(384);
+    }
+
+    @Test
+    void theContainerItselfAnswersTeisStatusAndBody() throws Exception {
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(server.endpoint().resolve("/invocations"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request(null))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(read(refused.body()).path("error_type").asText()).isEqualTo("Validation");
+    }
+
+    private String invoke(String body) {
+        return sdk.invokeEndpoint(b -> b.endpointName("inferbus-embed").contentType("application/json")
+                .body(SdkBytes.fromUtf8String(body))).body().asUtf8String();
+    }
+
+    private static String request(Boolean truncate) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("inputs").add("a short text").add(LONG_TEXT);
+        if (truncate != null) {
+            body.put("truncate", truncate);
+        }
+        return body.toString();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(json, e);
+        }
+    }
+}
