@@ -114,7 +114,7 @@ public final class EndpointForwarder implements Scorer {
 
     private CompletableFuture<Void> invoke(EndpointSpec endpoint, List<Integer> chunk, List<ScoringRequest> requests,
                                            Outcome[] outcomes) {
-        WireFormat format = WireFormat.of(endpoint.format());
+        WireFormat format = WireFormat.of(endpoint);
         List<String> texts = chunk.stream().map(i -> requests.get(i).input().get("text").asText()).toList();
         long start = System.nanoTime();
         return sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
@@ -156,7 +156,7 @@ public final class EndpointForwarder implements Scorer {
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
                 endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
-        WireFormat format = WireFormat.of(endpoint.format());
+        WireFormat format = WireFormat.of(endpoint);
         String key = asyncInputKey(detail.requestId());
         return store.putPending(pending, now).thenCompose(write -> {
             if (write == ResultStore.Write.DUPLICATE) {

@@ -9,13 +9,18 @@ import java.util.List;
 /**
  * Hugging Face text-embeddings-inference ({@code /embed}): {@code {"inputs":[texts],"truncate":bool}} →
  * {@code [[floats]]}.
+ *
+ * @param truncate TEI's {@code truncate}, sent always: without it TEI refuses the whole request (413 "Input
+ *                 validation error: `inputs` must have less than N tokens") when one text is over the model's
+ *                 token limit
  */
-public final class HfTeiFormat implements WireFormat {
+public record HfTeiFormat(boolean truncate) implements WireFormat {
 
     @Override
     public byte[] request(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         texts.forEach(body.putArray("inputs")::add);
+        body.put("truncate", truncate);
         return WireFormat.write(body);
     }
 

@@ -18,9 +18,10 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
 
     ObjectMapper JSON = new ObjectMapper();
 
-    static WireFormat of(EndpointSpec.Format format) {
-        return switch (format) {
-            case HF_TEI -> new HfTeiFormat();
+    /** The endpoint's format, with the request options its catalog entry sets. */
+    static WireFormat of(EndpointSpec endpoint) {
+        return switch (endpoint.format()) {
+            case HF_TEI -> new HfTeiFormat(endpoint.truncate());
             case INFERBUS_JSON -> new InferbusJsonFormat();
             case KSERVE_V2 -> new KserveV2Format();
         };

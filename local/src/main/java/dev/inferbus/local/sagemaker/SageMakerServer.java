@@ -97,7 +97,7 @@ public final class SageMakerServer implements Emulator {
 
         Served(EndpointSpec spec, TextModel model) {
             this.spec = spec;
-            this.format = WireFormat.of(spec.format());
+            this.format = WireFormat.of(spec);
             this.model = model;
         }
     }

@@ -8,22 +8,36 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.functions.batch.Outcome;
+import dev.inferbus.functions.batch.ScoringRequest;
+import dev.inferbus.functions.gpu.EndpointForwarder;
 import dev.inferbus.functions.runtime.ArtifactSource;
+import dev.inferbus.functions.runtime.TextEmbeddings;
 import dev.inferbus.local.cloud.AwsClients;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeClient;
 import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorException;
 
-/** The local hf-tei endpoint keeps TEI's token limit, over the sample bge model and its own tokenizer. */
+/**
+ * TEI's token limit, from the local hf-tei endpoint (the sample bge model and its own tokenizer) to the gpu
+ * forwarder that calls it.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TeiTokenLimitTest {
 
@@ -35,6 +49,8 @@ class TeiTokenLimitTest {
     private OnnxTextModels models;
     private SageMakerServer server;
     private SageMakerRuntimeClient sdk;
+    private SageMakerRuntimeAsyncClient asyncSdk;
+    private EndpointForwarder forwarder;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -45,10 +61,15 @@ class TeiTokenLimitTest {
                 (e, ok, m) -> { }, "us-east-1");
         sdk = AwsClients.configure(SageMakerRuntimeClient.builder(), server.endpoint())
                 .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
+        asyncSdk = SageMakerRuntimeAsyncClient.builder().endpointOverride(server.endpoint()).region(Region.of(AwsClients.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
+        // real-time calls only: no S3, bucket or result store is reached
+        forwarder = new EndpointForwarder(asyncSdk, null, null, null, EventCodec.create(), Clock.systemUTC(), Duration.ofSeconds(30));
     }
 
     @AfterAll
     void stop() {
+        asyncSdk.close();
         sdk.close();
         server.close();
         models.close();
@@ -83,6 +104,20 @@ class TeiTokenLimitTest {
 
         assertThat(refused.statusCode()).isEqualTo(413);
         assertThat(read(refused.body()).path("error_type").asText()).isEqualTo("Validation");
+    }
+
+    @Test
+    void theDefaultCatalogEmbedsAnOverLongTextWithItsNeighbours() {
+        ModelSpec model = CatalogLoader.loadClasspath().find("document-embedder").orElseThrow();
+
+        List<Outcome> outcomes = forwarder.score(requests(model, List.of("a short text", LONG_TEXT, "another short text")));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Scored.class,
+                s -> assertThat(s.output().path("dim").asInt()).isEqualTo(384)));
+    }
+
+    private static List<ScoringRequest> requests(ModelSpec model, List<String> texts) {
+        return texts.stream().map(t -> new ScoringRequest(model, TextEmbeddings.input(t), "/detail/input")).toList();
     }
 
     private String invoke(String body) {
