@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.functions.batch.Outcome;
 import dev.inferbus.functions.batch.ScoringRequest;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,52 @@ class TeiTokenLimitTest {
 
         assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Scored.class,
                 s -> assertThat(s.output().path("dim").asInt()).isEqualTo(384)));
+    }
+
+    @Test
+    void withoutTruncateOnlyTheOverLongTextFailsAndItsNeighboursComplete() {
+        List<String> texts = IntStream.range(0, 16).mapToObj(i -> i == 5 ? LONG_TEXT : "short text number " + i).toList();
+        server.resetStats();
+
+        List<Outcome> outcomes = forwarder.score(requests(refusingModel(), texts));
+
+        assertThat(outcomes.get(5)).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+            assertThat(f.code()).isEqualTo(ErrorCode.INPUT_TOO_LARGE);
+            assertThat(f.message()).isEqualTo("endpoint inferbus-embed: the model's container answered 413: "
+                    + "Input validation error: `inputs` must have less than 512 tokens. Given: 1953");
+        });
+        for (int i = 0; i < texts.size(); i++) {
+            if (i != 5) {
+                assertThat(outcomes.get(i)).as("text %d", i).isInstanceOf(Outcome.Scored.class);
+            }
+        }
+        // halving 16 texts finds one refused text in 4 splits of 2 calls each
+        assertThat(server.stats("inferbus-embed").orElseThrow().calls()).isEqualTo(1 + 2 * 4);
+    }
+
+    @Test
+    void anEndpointRefusingEveryTextCostsAtMostOneCallMoreThanSendingThemOneByOne() {
+        List<String> texts = IntStream.range(0, 16).mapToObj(i -> LONG_TEXT).toList();
+        server.resetStats();
+
+        List<Outcome> outcomes = forwarder.score(requests(refusingModel(), texts));
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(Outcome.Failed.class,
+                f -> assertThat(f.message()).contains("must have less than 512 tokens").doesNotContain("quarterly")));
+        assertThat(server.stats("inferbus-embed").orElseThrow().calls()).isLessThanOrEqualTo(1 + texts.size());
+    }
+
+    /** The sample's real-time endpoint, with TEI's truncate off. */
+    private static ModelSpec refusingModel() {
+        return CatalogLoader.parse("""
+                bus: inferbus
+                models:
+                  - id: strict-embedder
+                    task: text-embedding
+                    tier: gpu
+                    trigger: sqs
+                    endpoint: {name: inferbus-embed, mode: realtime, format: hf-tei, maxRequestBatch: 16, truncate: false}
+                """, "strict.yaml").find("strict-embedder").orElseThrow();
     }
 
     private static List<ScoringRequest> requests(ModelSpec model, List<String> texts) {
