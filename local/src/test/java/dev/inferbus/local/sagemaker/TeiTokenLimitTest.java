@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ModelErrorExceptio
 class TeiTokenLimitTest {
 
     /** 10,000 characters: about 2,000 bge tokens, four times the model's 512. */
-    static final String LONG_TEXT = "The quarterly report covers revenue, costs, hiring and the outlook for next year. "
+    private static final String LONG_TEXT = "The quarterly report covers revenue, costs, hiring and the outlook for next year. "
             .repeat(130).substring(0, 10_000);
     private static final ObjectMapper JSON = new ObjectMapper();
 
