@@ -145,27 +145,44 @@ public final class CatalogLoader {
         EndpointSpec.Mode mode = parseEnum(where, "endpoint.mode", raw.mode(), EndpointSpec.Mode.class, EndpointSpec.Mode::wireName);
         EndpointSpec.Format format = raw.format() == null ? EndpointSpec.Format.INFERBUS_JSON
                 : parseEnum(where, "endpoint.format", raw.format(), EndpointSpec.Format.class, EndpointSpec.Format::wireName);
-        int concurrency = or(raw.maxConcurrency(), 2);
+        EndpointSpec.Builder builder = EndpointSpec.builder(raw.name(), mode, format).existing(Boolean.TRUE.equals(raw.existing()))
+                .localArtifact(raw.localArtifact());
+        if (raw.maxConcurrency() != null) {
+            builder.maxConcurrency(raw.maxConcurrency());
+        }
+        if (raw.maxRequestBatch() != null) {
+            builder.maxRequestBatch(raw.maxRequestBatch());
+        }
+        if (raw.instanceType() != null) {
+            builder.instanceType(raw.instanceType());
+        }
+        if (raw.container() != null) {
+            builder.container(new EndpointSpec.Container(raw.container().image(), raw.container().modelData(),
+                    raw.container().environment()));
+        }
+        if (raw.truncate() != null) {
+            require(format == EndpointSpec.Format.HF_TEI, where + "endpoint.truncate is the switch of hf-tei "
+                    + "(text-embeddings-inference); a " + format.wireName() + " container has none");
+            builder.truncate(raw.truncate());
+        }
+        EndpointSpec e = builder.build();
         // Lambda's SQS event source accepts a maximum concurrency of 2..1000.
-        require(concurrency >= 2 && concurrency <= 1000, where + "endpoint.maxConcurrency must be 2..1000, got " + concurrency);
-        int requestBatch = or(raw.maxRequestBatch(), mode == EndpointSpec.Mode.ASYNC ? 1 : 16);
-        require(requestBatch >= 1 && requestBatch <= 1024, where + "endpoint.maxRequestBatch must be 1..1024, got " + requestBatch);
+        require(e.maxConcurrency() >= 2 && e.maxConcurrency() <= 1000,
+                where + "endpoint.maxConcurrency must be 2..1000, got " + e.maxConcurrency());
+        require(e.maxRequestBatch() >= 1 && e.maxRequestBatch() <= 1024,
+                where + "endpoint.maxRequestBatch must be 1..1024, got " + e.maxRequestBatch());
         // An asynchronous invocation's output is named by SageMaker and announced by one notification: one
         // request per invocation is what lets the completion find its result row.
-        require(mode != EndpointSpec.Mode.ASYNC || requestBatch == 1,
-                where + "endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got " + requestBatch);
-        EndpointSpec.Container container = raw.container() == null ? EndpointSpec.Container.NONE
-                : new EndpointSpec.Container(raw.container().image(), raw.container().modelData(), raw.container().environment());
-        require(container.modelData() == null || container.modelData().startsWith("s3://"),
-                where + "endpoint.container.modelData must be an s3:// URI, got " + container.modelData());
-        boolean existing = Boolean.TRUE.equals(raw.existing());
-        require(existing || container.image() != null || format == EndpointSpec.Format.HF_TEI,
+        require(mode != EndpointSpec.Mode.ASYNC || e.maxRequestBatch() == 1,
+                where + "endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got " + e.maxRequestBatch());
+        require(e.container().modelData() == null || e.container().modelData().startsWith("s3://"),
+                where + "endpoint.container.modelData must be an s3:// URI, got " + e.container().modelData());
+        require(e.existing() || e.container().image() != null || format == EndpointSpec.Format.HF_TEI,
                 where + "endpoint.container.image is required to create a " + format.wireName()
                         + " endpoint (or set existing: true to use one created elsewhere)");
-        require(raw.localArtifact() == null || raw.localArtifact().endsWith(".onnx"),
-                where + "endpoint.localArtifact must name an ONNX file, got " + raw.localArtifact());
-        return new EndpointSpec(raw.name(), mode, format, concurrency, requestBatch,
-                raw.instanceType() == null ? "ml.g5.xlarge" : raw.instanceType(), existing, container, raw.localArtifact());
+        require(e.localArtifact() == null || e.localArtifact().endsWith(".onnx"),
+                where + "endpoint.localArtifact must name an ONNX file, got " + e.localArtifact());
+        return e;
     }
 
     private static InputLimits limits(RawLimits raw, String where) {
@@ -230,7 +247,8 @@ public final class CatalogLoader {
     }
 
     private record RawEndpoint(String name, String mode, String format, Integer maxConcurrency, Integer maxRequestBatch,
-                               String instanceType, Boolean existing, RawContainer container, String localArtifact) {
+                               String instanceType, Boolean existing, RawContainer container, String localArtifact,
+                               Boolean truncate) {
     }
 
     private record RawContainer(String image, String modelData, java.util.Map<String, String> environment) {

@@ -10,9 +10,18 @@ package dev.inferbus.events.catalog;
  * @param container what the CDK app deploys on the endpoint (unused for an existing endpoint)
  * @param localArtifact the ONNX text model (under the model root) that the local endpoint serves in place of
  *                      the container; null when the endpoint has no local stand-in
+ * @param truncate hf-tei: ask text-embeddings-inference to cut a text over the model's token limit instead of
+ *                 refusing it (TEI's own default is to refuse, which fails every text of the call); formats
+ *                 without such a switch ignore it
  */
 public record EndpointSpec(String name, Mode mode, Format format, int maxConcurrency, int maxRequestBatch,
-                           String instanceType, boolean existing, Container container, String localArtifact) {
+                           String instanceType, boolean existing, Container container, String localArtifact,
+                           boolean truncate) {
+
+    /** An endpoint with the catalog's defaults for everything but its name, mode and format. */
+    public static Builder builder(String name, Mode mode, Format format) {
+        return new Builder(name, mode, format);
+    }
 
     /**
      * The SageMaker model behind the endpoint.
@@ -42,6 +51,67 @@ public record EndpointSpec(String name, Mode mode, Format format, int maxConcurr
     /** The forwarder's SQS event source maximum concurrency (Lambda accepts 2..1000). */
     public int eventSourceConcurrency() {
         return Math.max(2, maxConcurrency / callsPerInvocation());
+    }
+
+    public static final class Builder {
+        private final String name;
+        private final Mode mode;
+        private final Format format;
+        private int maxConcurrency = 2;
+        private int maxRequestBatch;
+        private String instanceType = "ml.g5.xlarge";
+        private boolean existing;
+        private Container container = Container.NONE;
+        private String localArtifact;
+        private boolean truncate = true;
+
+        private Builder(String name, Mode mode, Format format) {
+            this.name = name;
+            this.mode = mode;
+            this.format = format;
+            // one request per asynchronous invocation: CatalogLoader says why
+            this.maxRequestBatch = mode == Mode.ASYNC ? 1 : 16;
+        }
+
+        public Builder maxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        public Builder maxRequestBatch(int maxRequestBatch) {
+            this.maxRequestBatch = maxRequestBatch;
+            return this;
+        }
+
+        public Builder instanceType(String instanceType) {
+            this.instanceType = instanceType;
+            return this;
+        }
+
+        public Builder existing(boolean existing) {
+            this.existing = existing;
+            return this;
+        }
+
+        public Builder container(Container container) {
+            this.container = container;
+            return this;
+        }
+
+        public Builder localArtifact(String localArtifact) {
+            this.localArtifact = localArtifact;
+            return this;
+        }
+
+        public Builder truncate(boolean truncate) {
+            this.truncate = truncate;
+            return this;
+        }
+
+        public EndpointSpec build() {
+            return new EndpointSpec(name, mode, format, maxConcurrency, maxRequestBatch, instanceType, existing, container,
+                    localArtifact, truncate);
+        }
     }
 
     public enum Mode {

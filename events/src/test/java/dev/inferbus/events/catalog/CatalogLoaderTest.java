@@ -54,6 +54,7 @@ class CatalogLoaderTest {
             batched async       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, maxRequestBatch: 8}} | models[0] (a): endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got 8
             kserve no image     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2}} | models[0] (a): endpoint.container.image is required to create a kserve-v2 endpoint
             model data not s3   | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, container: {modelData: /tmp/m.tar.gz}}} | models[0] (a): endpoint.container.modelData must be an s3:// URI, got /tmp/m.tar.gz
+            truncate on kserve  | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2, existing: true, truncate: false}} | models[0] (a): endpoint.truncate is the switch of hf-tei (text-embeddings-inference); a kserve-v2 container has none
             shared endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei}}\\n  - {id: b, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, format: hf-tei}} | models[1] (b): endpoint 'e' already serves another model
             """)
     void refusesAnInconsistentEntryNamingFileAndEntry(String why, String models, String expected) {
@@ -63,6 +64,20 @@ class CatalogLoaderTest {
                 .as(why)
                 .isInstanceOf(CatalogException.class)
                 .hasMessageStartingWith("test.yaml: " + expected);
+    }
+
+    @Test
+    void teiTruncatesOverLongTextsUnlessTheCatalogSaysNot() {
+        ModelCatalog catalog = CatalogLoader.parse("""
+                bus: inferbus
+                models:
+                  - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, truncate: false}}
+                  - {id: b, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: f, mode: realtime, format: hf-tei}}
+                """, "t.yaml");
+
+        assertThat(catalog.find("a").orElseThrow().endpoint().truncate()).isFalse();
+        assertThat(catalog.find("b").orElseThrow().endpoint().truncate()).isTrue();
+        assertThat(CatalogLoader.load(SAMPLE_CATALOG).find("document-embedder").orElseThrow().endpoint().truncate()).isTrue();
     }
 
     @Test

@@ -10,8 +10,8 @@ class EndpointSpecTest {
     @ParameterizedTest(name = "maxConcurrency {0}")
     @ValueSource(ints = {2, 3, 4, 5, 7, 10, 99, 1000})
     void splitsTheEndpointsBudgetSoThatNoLoadExceedsIt(int maxConcurrency) {
-        EndpointSpec spec = new EndpointSpec("e", EndpointSpec.Mode.REALTIME, EndpointSpec.Format.HF_TEI, maxConcurrency, 16,
-                "ml.g5.xlarge", false, EndpointSpec.Container.NONE, null);
+        EndpointSpec spec = EndpointSpec.builder("e", EndpointSpec.Mode.REALTIME, EndpointSpec.Format.HF_TEI)
+                .maxConcurrency(maxConcurrency).build();
 
         assertThat(spec.eventSourceConcurrency()).isBetween(2, 1000);
         assertThat(spec.callsPerInvocation()).isPositive();

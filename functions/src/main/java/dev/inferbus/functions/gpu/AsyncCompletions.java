@@ -131,7 +131,7 @@ public final class AsyncCompletions {
                                 long now) {
         List<float[]> embeddings;
         try {
-            embeddings = WireFormat.of(model.endpoint().format()).response(body, 1);
+            embeddings = WireFormat.of(model.endpoint()).response(body, 1);
         } catch (MalformedPayloadException e) {
             return failed(pending, detail, "endpoint " + pending.endpoint() + " answered what inferbus cannot read: " + e.getMessage(), now);
         }

@@ -1,7 +1,9 @@
 package dev.inferbus.functions.gpu;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.batch.Outcome;
+import java.io.IOException;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -23,14 +25,12 @@ public final class EndpointFailures {
     }
 
     public static Outcome classify(Throwable error, String endpoint) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
+        Throwable e = cause(error);
         if (e instanceof ModelErrorException model) {
             // the container answered with an error of its own: its status says whether it passes
             Integer status = model.originalStatusCode();
-            String reason = "endpoint " + endpoint + ": the model's container answered " + status + ": " + clip(model.originalMessage());
+            String reason = "endpoint " + endpoint + ": the model's container answered " + status + ": "
+                    + clip(containerMessage(model.originalMessage()));
             return status != null && (status == 429 || status >= 500) ? new Outcome.Retry(reason)
                     : new Outcome.Failed(ErrorCode.MODEL_ERROR, reason);
         }
@@ -52,6 +52,57 @@ public final class EndpointFailures {
         }
         // anything unforeseen is retried rather than lost; the queue's redrive ends a record that never passes
         return new Outcome.Retry("endpoint " + endpoint + ": " + e);
+    }
+
+    /**
+     * The failure of a call that carried a single text, so that what the container says is about that text: its
+     * 413 means the text is too large for the model (TEI: over its token limit), its 422 that the model cannot
+     * process it (TEI: the tokenizer failed on it). Anything else is sorted as for any call.
+     */
+    public static Outcome classifyText(Throwable error, String endpoint) {
+        Outcome outcome = classify(error, endpoint);
+        if (outcome instanceof Outcome.Failed failed && cause(error) instanceof ModelErrorException model
+                && model.originalStatusCode() != null) {
+            return switch (model.originalStatusCode()) {
+                case 413 -> new Outcome.Failed(ErrorCode.INPUT_TOO_LARGE, failed.message());
+                case 422 -> new Outcome.Failed(ErrorCode.INVALID_INPUT, failed.message());
+                default -> outcome;
+            };
+        }
+        return outcome;
+    }
+
+    /**
+     * Whether the model's container refused the call (a 4xx of its own other than 429): a call of fewer texts may
+     * pass, as TEI refuses every text of a call for one over its limit.
+     */
+    public static boolean refusedByContainer(Throwable error) {
+        return cause(error) instanceof ModelErrorException model && model.originalStatusCode() != null
+                && model.originalStatusCode() >= 400 && model.originalStatusCode() < 500 && model.originalStatusCode() != 429;
+    }
+
+    private static Throwable cause(Throwable error) {
+        Throwable e = error;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /**
+     * SageMaker hands back the container's body as OriginalMessage; TEI's (and the local stand-in's) is
+     * {@code {"error": …, "error_type": …}}, whose {@code error} is the sentence worth keeping.
+     */
+    private static String containerMessage(String original) {
+        if (original == null) {
+            return null;
+        }
+        try {
+            JsonNode error = WireFormat.JSON.readTree(original).path("error");
+            return error.isTextual() ? error.asText() : original;
+        } catch (IOException e) {
+            return original;
+        }
     }
 
     private static String clip(String message) {

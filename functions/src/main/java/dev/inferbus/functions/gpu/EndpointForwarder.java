@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
@@ -35,7 +36,7 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncCli
  *
  * <p>Real-time: a model's inputs travel {@code maxRequestBatch} to a call in the endpoint's wire format, at most
  * {@link EndpointSpec#callsPerInvocation()} calls in flight; each embedding of a response goes back to its
- * request. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
+ * request, and a call the container refuses is split to fail only the texts it refuses. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
  * it), its payload put to {@code s3://<bucket>/async-in/<requestId>.json}, and the endpoint invoked with that
  * input location; the completion handler ends the row.
  */
@@ -100,8 +101,7 @@ public final class EndpointForwarder implements Scorer {
             if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
                 for (int from = 0; from < indices.size(); from += endpoint.maxRequestBatch()) {
                     List<Integer> chunk = indices.subList(from, Math.min(from + endpoint.maxRequestBatch(), indices.size()));
-                    calls.add(limited(inFlight, () -> withinDeadline(deadline, chunk, outcomes,
-                            timeout -> invoke(endpoint, chunk, requests, outcomes, timeout))));
+                    calls.add(limited(inFlight, () -> invoke(endpoint, chunk, requests, outcomes, new AtomicInteger(chunk.size()), deadline)));
                 }
             } else {
                 for (int i : indices) {
@@ -139,9 +139,23 @@ public final class EndpointForwarder implements Scorer {
         return call.apply(left.compareTo(TimeBudgets.ENDPOINT_INVOCATION) < 0 ? left : TimeBudgets.ENDPOINT_INVOCATION);
     }
 
+    /**
+     * One call for the texts of {@code chunk}. A container that refuses a call of several texts with a 4xx may
+     * take most of them (TEI refuses them all for one over its token limit), so the call is halved, the halves
+     * called one after the other within the chunk's slot, until the texts refused on their own are found: those
+     * fail, the rest complete. Each split costs two calls of {@code splitCalls}, which starts at the chunk's size:
+     * a chunk never takes more than one call beyond sending its texts one by one, and texts still refused
+     * together when it runs out fail together. Every call, a split's included, gets what the deadline leaves.
+     */
     private CompletableFuture<Void> invoke(EndpointSpec endpoint, List<Integer> chunk, List<ScoringRequest> requests,
-                                           Outcome[] outcomes, Duration callTimeout) {
-        WireFormat format = WireFormat.of(endpoint.format());
+                                           Outcome[] outcomes, AtomicInteger splitCalls, Deadline deadline) {
+        return withinDeadline(deadline, chunk, outcomes, callTimeout -> call(endpoint, chunk, requests, outcomes, splitCalls, deadline,
+                callTimeout));
+    }
+
+    private CompletableFuture<Void> call(EndpointSpec endpoint, List<Integer> chunk, List<ScoringRequest> requests,
+                                         Outcome[] outcomes, AtomicInteger splitCalls, Deadline deadline, Duration callTimeout) {
+        WireFormat format = WireFormat.of(endpoint);
         List<String> texts = chunk.stream().map(i -> requests.get(i).input().get("text").asText()).toList();
         long start = System.nanoTime();
         return sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
@@ -151,9 +165,16 @@ public final class EndpointForwarder implements Scorer {
                 .handle((response, error) -> {
                     double millis = (System.nanoTime() - start) / 1e6;
                     if (error != null) {
-                        Outcome failure = EndpointFailures.classify(error, endpoint.name());
+                        if (chunk.size() > 1 && EndpointFailures.refusedByContainer(error) && splitCalls.addAndGet(-2) >= 0) {
+                            List<Integer> first = chunk.subList(0, chunk.size() / 2);
+                            List<Integer> second = chunk.subList(chunk.size() / 2, chunk.size());
+                            return invoke(endpoint, first, requests, outcomes, splitCalls, deadline)
+                                    .thenCompose(v -> invoke(endpoint, second, requests, outcomes, splitCalls, deadline));
+                        }
+                        Outcome failure = chunk.size() == 1 ? EndpointFailures.classifyText(error, endpoint.name())
+                                : EndpointFailures.classify(error, endpoint.name());
                         chunk.forEach(i -> outcomes[i] = failure);
-                        return null;
+                        return CompletableFuture.<Void>completedFuture(null);
                     }
                     try {
                         List<float[]> embeddings = format.response(response.body().asByteArray(), chunk.size());
@@ -165,8 +186,9 @@ public final class EndpointForwarder implements Scorer {
                                 "endpoint " + endpoint.name() + " answered what inferbus cannot read: " + e.getMessage());
                         chunk.forEach(i -> outcomes[i] = failure);
                     }
-                    return null;
-                });
+                    return CompletableFuture.<Void>completedFuture(null);
+                })
+                .thenCompose(next -> next);
     }
 
     private CompletableFuture<Outcome> submit(ModelSpec model, ScoringRequest request, Duration callTimeout) {
@@ -183,7 +205,7 @@ public final class EndpointForwarder implements Scorer {
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
                 decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
-        WireFormat format = WireFormat.of(endpoint.format());
+        WireFormat format = WireFormat.of(endpoint);
         String key = asyncInputKey(detail.requestId());
         return store.putPending(pending, now).thenCompose(write -> {
             switch (write) {

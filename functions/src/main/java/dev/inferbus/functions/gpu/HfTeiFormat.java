@@ -6,13 +6,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Hugging Face text-embeddings-inference ({@code /embed}): {@code {"inputs":[texts]}} → {@code [[floats]]}. */
-public final class HfTeiFormat implements WireFormat {
+/**
+ * Hugging Face text-embeddings-inference ({@code /embed}): {@code {"inputs":[texts],"truncate":bool}} →
+ * {@code [[floats]]}.
+ *
+ * @param truncate TEI's {@code truncate}, sent always: without it TEI refuses the whole request (413 "Input
+ *                 validation error: `inputs` must have less than N tokens") when one text is over the model's
+ *                 token limit
+ */
+public record HfTeiFormat(boolean truncate) implements WireFormat {
 
     @Override
     public byte[] request(List<String> texts) {
         ObjectNode body = JSON.createObjectNode();
         texts.forEach(body.putArray("inputs")::add);
+        body.put("truncate", truncate);
         return WireFormat.write(body);
     }
 
@@ -30,13 +38,17 @@ public final class HfTeiFormat implements WireFormat {
     }
 
     @Override
-    public List<String> readRequest(byte[] body) throws MalformedPayloadException {
-        JsonNode inputs = WireFormat.parse(body, "the hf-tei request").get("inputs");
-        // TEI also takes a single string
-        if (inputs != null && inputs.isTextual()) {
-            return List.of(inputs.asText());
+    public ContainerRequest readRequest(byte[] body) throws MalformedPayloadException {
+        JsonNode request = WireFormat.parse(body, "the hf-tei request");
+        JsonNode inputs = request.get("inputs");
+        JsonNode truncate = request.path("truncate");
+        if (!truncate.isMissingNode() && !truncate.isNull() && !truncate.isBoolean()) {
+            throw new MalformedPayloadException("the hf-tei request's truncate: expected a boolean, got " + truncate.getNodeType());
         }
-        return WireFormat.texts(inputs, "the hf-tei request's inputs");
+        // TEI also takes a single string
+        List<String> texts = inputs != null && inputs.isTextual() ? List.of(inputs.asText())
+                : WireFormat.texts(inputs, "the hf-tei request's inputs");
+        return new ContainerRequest(texts, truncate.asBoolean(false));
     }
 
     @Override

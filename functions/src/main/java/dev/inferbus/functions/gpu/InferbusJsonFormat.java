@@ -35,7 +35,7 @@ public final class InferbusJsonFormat implements WireFormat {
     }
 
     @Override
-    public List<String> readRequest(byte[] body) throws MalformedPayloadException {
+    public ContainerRequest readRequest(byte[] body) throws MalformedPayloadException {
         JsonNode instances = WireFormat.parse(body, "the inferbus-json request").get("instances");
         if (instances == null || !instances.isArray() || instances.isEmpty()) {
             throw new MalformedPayloadException("the inferbus-json request: expected {\"instances\":[{\"text\":…}]}");
@@ -48,7 +48,7 @@ public final class InferbusJsonFormat implements WireFormat {
             }
             texts.add(text.asText());
         }
-        return texts;
+        return new ContainerRequest(texts, true);
     }
 
     @Override

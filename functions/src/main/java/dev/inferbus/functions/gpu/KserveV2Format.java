@@ -50,12 +50,12 @@ public final class KserveV2Format implements WireFormat {
     }
 
     @Override
-    public List<String> readRequest(byte[] body) throws MalformedPayloadException {
+    public ContainerRequest readRequest(byte[] body) throws MalformedPayloadException {
         JsonNode tensor = tensor(WireFormat.parse(body, "the kserve-v2 request").get("inputs"), INPUT, "the kserve-v2 request");
         if (!"BYTES".equals(tensor.path("datatype").asText())) {
             throw new MalformedPayloadException("the kserve-v2 request: tensor '" + INPUT + "' must be BYTES");
         }
-        return WireFormat.texts(tensor.get("data"), "the kserve-v2 request: " + INPUT + ".data");
+        return new ContainerRequest(WireFormat.texts(tensor.get("data"), "the kserve-v2 request: " + INPUT + ".data"), true);
     }
 
     @Override

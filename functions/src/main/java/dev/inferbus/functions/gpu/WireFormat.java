@@ -18,12 +18,26 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
 
     ObjectMapper JSON = new ObjectMapper();
 
-    static WireFormat of(EndpointSpec.Format format) {
-        return switch (format) {
-            case HF_TEI -> new HfTeiFormat();
+    /** The endpoint's format, with the request options its catalog entry sets. */
+    static WireFormat of(EndpointSpec endpoint) {
+        return switch (endpoint.format()) {
+            case HF_TEI -> new HfTeiFormat(endpoint.truncate());
             case INFERBUS_JSON -> new InferbusJsonFormat();
             case KSERVE_V2 -> new KserveV2Format();
         };
+    }
+
+    /**
+     * What a container reads from a request.
+     *
+     * @param truncate whether the caller lets the container cut a text over the model's token limit rather than
+     *                 refuse the request: TEI's {@code truncate}; a format without that switch says true, as its
+     *                 stand-in model cuts such texts like the cpu runtime does
+     */
+    record ContainerRequest(List<String> texts, boolean truncate) {
+        public ContainerRequest {
+            texts = List.copyOf(texts);
+        }
     }
 
     /** Every format here is JSON; a binary one (e.g. KServe's binary tensor extension) would say otherwise. */
@@ -37,8 +51,8 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
     /** One embedding per text of the request, in order; refuses anything else. */
     List<float[]> response(byte[] body, int expected) throws MalformedPayloadException;
 
-    /** The container's face: the texts of a request body. */
-    List<String> readRequest(byte[] body) throws MalformedPayloadException;
+    /** The container's face: what a request body asks for. */
+    ContainerRequest readRequest(byte[] body) throws MalformedPayloadException;
 
     /** The container's face: the response body for {@code embeddings}. */
     byte[] writeResponse(List<float[]> embeddings);

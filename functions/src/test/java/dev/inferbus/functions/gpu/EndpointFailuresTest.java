@@ -40,6 +40,37 @@ class EndpointFailuresTest {
         assertThat(model).isEqualTo(new Outcome.Failed(ErrorCode.MODEL_ERROR, "endpoint e: the model's container answered 413: input too long"));
     }
 
+    @Test
+    void aTextTheContainerRefusesOnItsOwnFailsAsTooLargeOrInvalidWithTeisSentence() {
+        String teiBody = "{\"error\":\"Input validation error: `inputs` must have less than 512 tokens. Given: 600\","
+                + "\"error_type\":\"Validation\"}";
+
+        assertThat(classifyText(containerAnswered(413, teiBody))).isEqualTo(new Outcome.Failed(ErrorCode.INPUT_TOO_LARGE,
+                "endpoint e: the model's container answered 413: Input validation error: `inputs` must have less than 512 tokens. Given: 600"));
+        assertThat(classifyText(containerAnswered(422, "{\"error\":\"tokenizer error\",\"error_type\":\"Tokenizer\"}")))
+                .isEqualTo(new Outcome.Failed(ErrorCode.INVALID_INPUT, "endpoint e: the model's container answered 422: tokenizer error"));
+        assertThat(classifyText(containerAnswered(400, "bad request"))).isInstanceOfSatisfying(Outcome.Failed.class,
+                f -> assertThat(f.code()).isEqualTo(ErrorCode.MODEL_ERROR));
+        assertThat(classifyText(containerAnswered(503, "busy"))).isInstanceOf(Outcome.Retry.class);
+    }
+
+    @Test
+    void onlyTheContainersOwnRefusalsAreWorthASmallerCall() {
+        assertThat(EndpointFailures.refusedByContainer(new CompletionException(containerAnswered(413, "too long")))).isTrue();
+        assertThat(EndpointFailures.refusedByContainer(containerAnswered(400, "bad"))).isTrue();
+        assertThat(EndpointFailures.refusedByContainer(containerAnswered(429, "slow down"))).isFalse();
+        assertThat(EndpointFailures.refusedByContainer(containerAnswered(503, "busy"))).isFalse();
+        assertThat(EndpointFailures.refusedByContainer(ValidationErrorException.builder().statusCode(400).build())).isFalse();
+    }
+
+    private static ModelErrorException containerAnswered(int status, String body) {
+        return (ModelErrorException) ModelErrorException.builder().statusCode(424).originalStatusCode(status).originalMessage(body).build();
+    }
+
+    private static Outcome classifyText(Throwable e) {
+        return EndpointFailures.classifyText(new CompletionException(e), "e");
+    }
+
     private static Outcome classify(Throwable e) {
         return EndpointFailures.classify(new CompletionException(e), "e");
     }

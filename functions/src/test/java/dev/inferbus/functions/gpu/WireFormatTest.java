@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WireFormatTest {
 
@@ -18,9 +19,9 @@ class WireFormatTest {
     @ParameterizedTest
     @EnumSource(EndpointSpec.Format.class)
     void whatTheForwarderWritesTheContainerReadsAndBack(EndpointSpec.Format format) throws Exception {
-        WireFormat wire = WireFormat.of(format);
+        WireFormat wire = of(format);
 
-        assertThat(wire.readRequest(wire.request(TEXTS))).isEqualTo(TEXTS);
+        assertThat(wire.readRequest(wire.request(TEXTS)).texts()).isEqualTo(TEXTS);
         List<float[]> back = wire.response(wire.writeResponse(EMBEDDINGS), EMBEDDINGS.size());
         assertThat(back).hasSize(3);
         for (int i = 0; i < 3; i++) {
@@ -42,9 +43,18 @@ class WireFormatTest {
             KSERVE_V2     | {"outputs":[{"name":"embedding","datatype":"INT8","shape":[2,1],"data":[1,2]}]}   | must be FP32
             """)
     void refusesAResponseItCannotMapBackToTwoRequests(EndpointSpec.Format format, String body, String reason) {
-        assertThatThrownBy(() -> WireFormat.of(format).response(body.getBytes(StandardCharsets.UTF_8), 2))
+        assertThatThrownBy(() -> of(format).response(body.getBytes(StandardCharsets.UTF_8), 2))
                 .isInstanceOf(MalformedPayloadException.class)
                 .hasMessageContaining(reason);
+    }
+
+    @ParameterizedTest(name = "truncate {0}")
+    @ValueSource(booleans = {true, false})
+    void teiCarriesTheCatalogsTruncateSwitchToTheContainer(boolean truncate) throws Exception {
+        WireFormat tei = WireFormat.of(EndpointSpec.builder("e", EndpointSpec.Mode.REALTIME, EndpointSpec.Format.HF_TEI)
+                .truncate(truncate).build());
+
+        assertThat(tei.readRequest(tei.request(TEXTS))).isEqualTo(new WireFormat.ContainerRequest(TEXTS, truncate));
     }
 
     @ParameterizedTest
@@ -52,6 +62,10 @@ class WireFormatTest {
             HF_TEI        | {"inputs":"one text"}                        | one text
             """)
     void teiTakesASingleStringToo(EndpointSpec.Format format, String body, String text) throws Exception {
-        assertThat(WireFormat.of(format).readRequest(body.getBytes(StandardCharsets.UTF_8))).containsExactly(text);
+        assertThat(of(format).readRequest(body.getBytes(StandardCharsets.UTF_8)).texts()).containsExactly(text);
+    }
+
+    private static WireFormat of(EndpointSpec.Format format) {
+        return WireFormat.of(EndpointSpec.builder("e", EndpointSpec.Mode.REALTIME, format).build());
     }
 }

@@ -1,5 +1,6 @@
 package dev.inferbus.local.sagemaker;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.BatchSpec;
 import dev.inferbus.events.catalog.FunctionSpec;
@@ -11,6 +12,7 @@ import dev.inferbus.functions.gpu.MalformedPayloadException;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import dev.inferbus.functions.runtime.ModelRuntime;
+import dev.inferbus.functions.runtime.ModelSignature;
 import dev.inferbus.functions.runtime.TaskModel;
 import dev.inferbus.functions.runtime.TextEmbeddings;
 import java.io.IOException;
@@ -25,38 +27,77 @@ import java.util.Map;
  */
 public final class OnnxTextModels implements AutoCloseable {
 
-    private final ModelRuntime runtime;
-    private final Map<String, String> idByArtifact;
+    /**
+     * One artifact as its endpoint serves it.
+     *
+     * @param counter the model's tokenizer without a cut, to count a text's tokens as TEI's router does before
+     *                anything is embedded
+     */
+    private record Loaded(String runtimeId, HuggingFaceTokenizer counter, int maxInputTokens) {
+    }
 
-    private OnnxTextModels(ModelRuntime runtime, Map<String, String> idByArtifact) {
+    private final ModelRuntime runtime;
+    private final Map<String, Loaded> byArtifact;
+
+    private OnnxTextModels(ModelRuntime runtime, Map<String, Loaded> byArtifact) {
         this.runtime = runtime;
-        this.idByArtifact = idByArtifact;
+        this.byArtifact = byArtifact;
     }
 
     /** Loads the local artifacts of {@code gpuModels}; every one of them must name one. */
     public static OnnxTextModels load(List<ModelSpec> gpuModels, ArtifactSource artifacts) throws IOException {
-        Map<String, String> idByArtifact = new LinkedHashMap<>();
-        List<ModelSpec> specs = new ArrayList<>();
+        Map<String, ModelSpec> specByArtifact = new LinkedHashMap<>();
         for (ModelSpec model : gpuModels) {
             String artifact = model.endpoint().localArtifact();
             if (artifact == null) {
                 throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local "
                         + "endpoint " + model.endpoint().name() + " has nothing to serve");
             }
-            if (!idByArtifact.containsKey(artifact)) {
-                String id = "local-" + model.endpoint().name();
-                idByArtifact.put(artifact, id);
-                specs.add(new ModelSpec(id, "1", Task.TEXT_EMBEDDING, Tier.CPU, Trigger.SQS, artifact, new BatchSpec(1, 0, 1024),
-                        null, model.limits(), new FunctionSpec(1024, 30), 0));
-            }
+            specByArtifact.putIfAbsent(artifact, new ModelSpec("local-" + model.endpoint().name(), "1", Task.TEXT_EMBEDDING,
+                    Tier.CPU, Trigger.SQS, artifact, new BatchSpec(1, 0, 1024), null, model.limits(), new FunctionSpec(1024, 30), 0));
         }
-        return new OnnxTextModels(ModelRuntime.load(specs, artifacts), idByArtifact);
+        ModelRuntime runtime = ModelRuntime.load(List.copyOf(specByArtifact.values()), artifacts);
+        Map<String, Loaded> byArtifact = new LinkedHashMap<>();
+        try {
+            for (var entry : specByArtifact.entrySet()) {
+                ModelSpec spec = entry.getValue();
+                String prefix = spec.artifactFolder().isEmpty() ? "" : spec.artifactFolder() + "/";
+                // TEI's limit is the model's max_seq_length; an inferbus model folder states it as signature.json's
+                // maxTokens, which the runtime (and so this endpoint) cuts every text to
+                ModelSignature signature = ModelSignature.read(artifacts.fetch(prefix + "signature.json"));
+                HuggingFaceTokenizer counter = HuggingFaceTokenizer.builder()
+                        .optTokenizerPath(artifacts.fetch(prefix + signature.tokenizer()))
+                        .optTruncation(false).optPadding(false).build();
+                byArtifact.put(entry.getKey(), new Loaded(spec.id(), counter, signature.maxTokens()));
+            }
+        } catch (IOException | RuntimeException e) {
+            byArtifact.values().forEach(l -> l.counter().close());
+            runtime.close();
+            throw e;
+        }
+        return new OnnxTextModels(runtime, byArtifact);
     }
 
     /** The model that serves {@code gpuModel}'s endpoint. */
     public SageMakerServer.TextModel modelFor(ModelSpec gpuModel) {
-        TaskModel<?> model = runtime.model(idByArtifact.get(gpuModel.endpoint().localArtifact())).orElseThrow();
-        return texts -> embed(model, texts);
+        Loaded loaded = byArtifact.get(gpuModel.endpoint().localArtifact());
+        TaskModel<?> model = runtime.model(loaded.runtimeId()).orElseThrow();
+        return new SageMakerServer.TextModel() {
+            @Override
+            public List<float[]> embed(List<String> texts) throws Exception {
+                return OnnxTextModels.embed(model, texts);
+            }
+
+            @Override
+            public int maxInputTokens() {
+                return loaded.maxInputTokens();
+            }
+
+            @Override
+            public int tokens(String text) {
+                return loaded.counter().encode(text).getIds().length;
+            }
+        };
     }
 
     private static <P> List<float[]> embed(TaskModel<P> model, List<String> texts) throws Exception {
@@ -82,6 +123,7 @@ public final class OnnxTextModels implements AutoCloseable {
 
     @Override
     public void close() {
+        byArtifact.values().forEach(l -> l.counter().close());
         runtime.close();
     }
 }

@@ -8,6 +8,7 @@ import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.functions.gpu.MalformedPayloadException;
 import dev.inferbus.functions.gpu.WireFormat;
+import dev.inferbus.functions.gpu.WireFormat.ContainerRequest;
 import dev.inferbus.local.emulators.Emulator;
 import dev.inferbus.local.emulators.HttpReplies;
 import java.io.IOException;
@@ -51,15 +52,36 @@ public final class SageMakerServer implements Emulator {
     private static final Logger LOG = LoggerFactory.getLogger(SageMakerServer.class);
     /** The prefix of asynchronous outputs in the output bucket. */
     public static final String ASYNC_OUTPUT_PREFIX = "async-out/";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Receives what SageMaker would publish to an async endpoint's success or error topic. */
     public interface Notifier {
         void notify(String endpoint, boolean success, String message);
     }
 
-    /** Embeds texts in one call; one vector per text, in order. */
+    /** What an endpoint's container serves: a text model and the token count its limit is kept by. */
     public interface TextModel {
+
+        /** One vector per text, in order, from one call; a text over {@link #maxInputTokens()} is embedded cut to it. */
         List<float[]> embed(List<String> texts) throws Exception;
+
+        /** The most tokens the model takes, special tokens included (TEI's {@code max_input_length}). */
+        int maxInputTokens();
+
+        /** The tokens of {@code text} before any cut, special tokens included, as TEI counts them. */
+        int tokens(String text);
+    }
+
+    /**
+     * An error answered by the model's container: its HTTP status and its body, which SageMaker hands back as
+     * ModelError's OriginalStatusCode and OriginalMessage.
+     */
+    private record ContainerError(int status, String body) {
+
+        /** The stand-in's own refusals, in the {@code {"error": …}} shape that TEI answers too. */
+        static ContainerError of(int status, String message) {
+            return new ContainerError(status, JSON.createObjectNode().put("error", message).toString());
+        }
     }
 
     private final class Served {
@@ -75,7 +97,7 @@ public final class SageMakerServer implements Emulator {
 
         Served(EndpointSpec spec, TextModel model) {
             this.spec = spec;
-            this.format = WireFormat.of(spec.format());
+            this.format = WireFormat.of(spec);
             this.model = model;
         }
     }
@@ -88,7 +110,6 @@ public final class SageMakerServer implements Emulator {
     private final String outputBucket;
     private final Notifier notifier;
     private final String region;
-    private final ObjectMapper json = new ObjectMapper();
     private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.NONE);
     private final SplittableRandom random = new SplittableRandom(42);
 
@@ -180,23 +201,28 @@ public final class SageMakerServer implements Emulator {
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            List<String> texts;
+            ContainerRequest request;
             try {
-                texts = served.format.readRequest(body);
+                request = served.format.readRequest(body);
             } catch (MalformedPayloadException e) {
-                modelError(exchange, 400, e.getMessage(), asContainer);
+                modelError(exchange, ContainerError.of(400, e.getMessage()), asContainer);
                 return;
             }
-            served.inputs.addAndGet(texts.size());
+            served.inputs.addAndGet(request.texts().size());
+            Optional<ContainerError> overLimit = overTokenLimit(served.model, request);
+            if (overLimit.isPresent()) {
+                modelError(exchange, overLimit.get(), asContainer);
+                return;
+            }
             byte[] output;
             try {
                 output = malformedNow() ? "{\"embeddings\": [".getBytes(StandardCharsets.UTF_8)
-                        : served.format.writeResponse(served.model.embed(texts));
+                        : served.format.writeResponse(served.model.embed(request.texts()));
             } catch (MalformedPayloadException e) {
-                modelError(exchange, 400, e.getMessage(), asContainer);
+                modelError(exchange, ContainerError.of(400, e.getMessage()), asContainer);
                 return;
             } catch (Exception e) {
-                modelError(exchange, 500, "inference failed: " + e.getClass().getSimpleName(), asContainer);
+                modelError(exchange, ContainerError.of(500, "inference failed: " + e.getClass().getSimpleName()), asContainer);
                 return;
             }
             reply(exchange, 200, served.format.contentType(), output, Map.of("x-Amzn-Invoked-Production-Variant", "AllTraffic"));
@@ -226,13 +252,13 @@ public final class SageMakerServer implements Emulator {
         Instant received = Instant.now();
         boolean malformed = malformedNow();
         asyncWork.execute(() -> runAsync(served, id, input, output, failure, received, malformed));
-        reply(exchange, 202, "application/json", json.createObjectNode().put("InferenceId", id).toString().getBytes(StandardCharsets.UTF_8),
+        reply(exchange, 202, "application/json", JSON.createObjectNode().put("InferenceId", id).toString().getBytes(StandardCharsets.UTF_8),
                 Map.of("X-Amzn-SageMaker-OutputLocation", output, "X-Amzn-SageMaker-FailureLocation", failure));
     }
 
     private void runAsync(Served served, String id, String input, String output, String failure, Instant received, boolean malformed) {
         enter(served);
-        ObjectNode message = json.createObjectNode().put("awsRegion", region).put("receivedTime", received.toString())
+        ObjectNode message = JSON.createObjectNode().put("awsRegion", region).put("receivedTime", received.toString())
                 .put("inferenceId", id).put("eventVersion", "1.0").put("eventSource", "aws:sagemaker").put("eventName", "InferenceResult");
         message.putObject("requestParameters").put("contentType", served.format.contentType())
                 .put("endpointName", served.spec.name()).put("inputLocation", input);
@@ -240,17 +266,21 @@ public final class SageMakerServer implements Emulator {
         try {
             URI in = URI.create(input);
             byte[] body = s3.getObjectAsBytes(b -> b.bucket(in.getHost()).key(in.getPath().substring(1))).asByteArray();
-            List<String> texts = served.format.readRequest(body);
-            served.inputs.addAndGet(texts.size());
-            byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8) : served.format.writeResponse(served.model.embed(texts));
-            put(output, result);
-            message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
-            success = true;
+            ContainerRequest request = served.format.readRequest(body);
+            served.inputs.addAndGet(request.texts().size());
+            Optional<ContainerError> overLimit = overTokenLimit(served.model, request);
+            if (overLimit.isPresent()) {
+                failAsync(message, failure, "ClientError: " + overLimit.get().body());
+                success = false;
+            } else {
+                byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8)
+                        : served.format.writeResponse(served.model.embed(request.texts()));
+                put(output, result);
+                message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
+                success = true;
+            }
         } catch (Exception e) {
-            String reason = (e instanceof MalformedPayloadException ? "ClientError: " : "ServerError: ") + e.getMessage();
-            put(failure, reason.getBytes(StandardCharsets.UTF_8));
-            message.put("failureReason", reason);
-            message.putObject("responseParameters").put("contentType", "text/plain").put("failureLocation", failure);
+            failAsync(message, failure, (e instanceof MalformedPayloadException ? "ClientError: " : "ServerError: ") + e.getMessage());
             success = false;
         } finally {
             served.inFlight.decrementAndGet();
@@ -261,6 +291,32 @@ public final class SageMakerServer implements Emulator {
         } catch (RuntimeException e) {
             LOG.warn("notification of {} could not be delivered: {}", id, e.toString());
         }
+    }
+
+    private void failAsync(ObjectNode message, String failure, String reason) {
+        put(failure, reason.getBytes(StandardCharsets.UTF_8));
+        message.put("failureReason", reason);
+        message.putObject("responseParameters").put("contentType", "text/plain").put("failureLocation", failure);
+    }
+
+    /**
+     * TEI's router counts every text's tokens (special tokens included) before its model sees any, and refuses
+     * the whole request when one is over the model's limit unless the request asks it to truncate. In
+     * huggingface/text-embeddings-inference: {@code router/src/http/types.rs} ({@code EmbedRequest.truncate},
+     * false unless the server runs with {@code --auto-truncate}), {@code core/src/tokenization.rs} ("Input
+     * validation error: `inputs` must have less than {max} tokens. Given: {n}", a Validation error) and
+     * {@code router/src/http/server.rs} (Validation → 413, body {@code {"error","error_type"}}). A truncating
+     * request is left to the model, which cuts to the same limit.
+     */
+    private static Optional<ContainerError> overTokenLimit(TextModel model, ContainerRequest request) {
+        if (request.truncate()) {
+            return Optional.empty();
+        }
+        int max = model.maxInputTokens();
+        return request.texts().stream().mapToInt(model::tokens).filter(n -> n > max).boxed().findFirst()
+                .map(n -> new ContainerError(413, JSON.createObjectNode()
+                        .put("error", "Input validation error: `inputs` must have less than " + max + " tokens. Given: " + n)
+                        .put("error_type", "Validation").toString()));
     }
 
     private void put(String location, byte[] bytes) {
@@ -313,22 +369,29 @@ public final class SageMakerServer implements Emulator {
         }
     }
 
-    /** The container's error, or SageMaker's answer when the container answered one. */
-    private void modelError(HttpExchange exchange, int originalStatus, String originalMessage, boolean asContainer) throws IOException {
+    /**
+     * The container's error, or SageMaker's answer when the container answered one. InvokeEndpoint answers a
+     * container's 4xx or 5xx with ModelError, HTTP 424, whose OriginalStatusCode is the container's status and
+     * OriginalMessage what the container answered (SageMaker Runtime API reference, InvokeEndpoint, Errors:
+     * "Model (owned by the customer in the container) returned 4xx or 5xx error code"; botocore's ModelError
+     * shape: "OriginalMessage – The error message that the model container returned").
+     */
+    private void modelError(HttpExchange exchange, ContainerError error, boolean asContainer) throws IOException {
+        String original = error.body();
         if (asContainer) {
-            reply(exchange, originalStatus, "application/json", json.createObjectNode().put("error", originalMessage).toString()
-                    .getBytes(StandardCharsets.UTF_8), Map.of());
+            reply(exchange, error.status(), "application/json", original.getBytes(StandardCharsets.UTF_8), Map.of());
             return;
         }
-        ObjectNode body = json.createObjectNode().put("ErrorCode", originalStatus < 500 ? "CLIENT_ERROR_FROM_MODEL" : "SERVER_ERROR_FROM_MODEL")
-                .put("OriginalStatusCode", originalStatus).put("OriginalMessage", originalMessage)
-                .put("message", "Received " + (originalStatus < 500 ? "client" : "server") + " error (" + originalStatus
-                        + ") from primary with message \"" + originalMessage + "\".");
+        boolean client = error.status() < 500;
+        ObjectNode body = JSON.createObjectNode().put("ErrorCode", client ? "CLIENT_ERROR_FROM_MODEL" : "SERVER_ERROR_FROM_MODEL")
+                .put("OriginalStatusCode", error.status()).put("OriginalMessage", original)
+                .put("message", "Received " + (client ? "client" : "server") + " error (" + error.status()
+                        + ") from primary with message \"" + original + "\".");
         reply(exchange, 424, "application/json", body.toString().getBytes(StandardCharsets.UTF_8), Map.of("x-amzn-ErrorType", "ModelError"));
     }
 
     private void error(HttpExchange exchange, int status, String type, String message) throws IOException {
-        reply(exchange, status, "application/json", json.createObjectNode().put("message", message).toString()
+        reply(exchange, status, "application/json", JSON.createObjectNode().put("message", message).toString()
                 .getBytes(StandardCharsets.UTF_8), Map.of("x-amzn-ErrorType", type));
     }
 

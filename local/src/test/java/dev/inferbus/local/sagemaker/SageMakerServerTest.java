@@ -34,9 +34,8 @@ class SageMakerServerTest {
     @BeforeAll
     void start() throws Exception {
         List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream().filter(m -> m.endpoint() != null).toList();
-        // a stand-in model: the vector of a text is (its length, 1), so answers can be checked exactly
-        server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu,
-                model -> texts -> texts.stream().map(t -> new float[] {t.length(), 1f}).toList(), null, null, (e, ok, m) -> { }, "us-east-1");
+        server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, model -> new LengthModel(), null, null,
+                (e, ok, m) -> { }, "us-east-1");
         sdk = AwsClients.configure(SageMakerRuntimeClient.builder(), server.endpoint())
                 .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
     }
@@ -91,6 +90,24 @@ class SageMakerServerTest {
         assertThat(ok.body()).isEqualTo("[[4.0,1.0]]");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("expected strings");
+    }
+
+    /** A stand-in model whose vector of a text is (its length, 1), so answers can be checked exactly; no text is too long. */
+    private record LengthModel() implements SageMakerServer.TextModel {
+        @Override
+        public List<float[]> embed(List<String> texts) {
+            return texts.stream().map(t -> new float[] {t.length(), 1f}).toList();
+        }
+
+        @Override
+        public int maxInputTokens() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
+        public int tokens(String text) {
+            return text.length();
+        }
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
