@@ -1,5 +1,6 @@
 package dev.inferbus.events.catalog;
 
+import dev.inferbus.events.timing.TimeBudgets;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,9 +115,12 @@ public final class CatalogLoader {
         require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
         int shards = trigger == Trigger.KINESIS ? (m.shards() == null ? 2 : m.shards()) : 0;
         require(trigger != Trigger.KINESIS || (shards >= 1 && shards <= 500), where + "'shards' must be 1..500, got " + shards);
-        return new ModelSpec(m.id(), version, task, tier, trigger, m.artifact(),
-                batch(m.batch(), trigger, where), endpoint(m.endpoint(), where), limits(m.limits(), where),
-                function(m.function(), tier, where), shards);
+        BatchSpec batch = batch(m.batch(), trigger, where);
+        EndpointSpec endpoint = endpoint(m.endpoint(), where);
+        // a forwarding function must outlast every round of endpoint calls its batch takes, and then report
+        int needed = endpoint == null ? 1 : (int) TimeBudgets.forwarderTimeout(endpoint.rounds(batch.size())).toSeconds();
+        return new ModelSpec(m.id(), version, task, tier, trigger, m.artifact(), batch, endpoint, limits(m.limits(), where),
+                function(m.function(), tier, needed, where), shards);
     }
 
     private static BatchSpec batch(RawBatch raw, Trigger trigger, String where) {
@@ -200,14 +204,19 @@ public final class CatalogLoader {
         return l;
     }
 
-    private static FunctionSpec function(RawFunction raw, Tier tier, String where) {
+    /** @param neededSeconds the least timeout the model's work needs (a forwarder's rounds of endpoint calls) */
+    private static FunctionSpec function(RawFunction raw, Tier tier, int neededSeconds, String where) {
         FunctionSpec d = FunctionSpec.defaultsFor(tier);
-        if (raw == null) {
-            return d;
-        }
-        FunctionSpec f = new FunctionSpec(or(raw.memoryMb(), d.memoryMb()), or(raw.timeoutSeconds(), d.timeoutSeconds()));
+        int defaultTimeout = Math.max(d.timeoutSeconds(), neededSeconds);
+        FunctionSpec f = raw == null ? new FunctionSpec(d.memoryMb(), defaultTimeout)
+                : new FunctionSpec(or(raw.memoryMb(), d.memoryMb()), or(raw.timeoutSeconds(), defaultTimeout));
         require(f.memoryMb() >= 128 && f.memoryMb() <= 10240, where + "function.memoryMb must be 128..10240, got " + f.memoryMb());
-        require(f.timeoutSeconds() >= 1 && f.timeoutSeconds() <= 900, where + "function.timeoutSeconds must be 1..900, got " + f.timeoutSeconds());
+        require(f.timeoutSeconds() >= 1 && f.timeoutSeconds() <= 900, where + "function.timeoutSeconds must be 1..900, got " + f.timeoutSeconds()
+                + (neededSeconds > 900 ? " (a batch takes " + neededSeconds + " s of endpoint calls: lower batch.size or raise"
+                        + " endpoint.maxRequestBatch or maxConcurrency)" : ""));
+        require(f.timeoutSeconds() >= neededSeconds, where + "function.timeoutSeconds " + f.timeoutSeconds() + " is shorter than the "
+                + neededSeconds + " s one batch needs: its rounds of endpoint calls, each allowed a whole SageMaker invocation ("
+                + TimeBudgets.ENDPOINT_INVOCATION.toSeconds() + " s), and the time to report (" + TimeBudgets.REPORT_RESERVE.toSeconds() + " s)");
         return f;
     }
 

@@ -48,6 +48,19 @@ public record EndpointSpec(String name, Mode mode, Format format, int maxConcurr
         return Math.max(1, maxConcurrency / 2);
     }
 
+    /**
+     * How many waves of calls one batch of {@code batchSize} records takes in one invocation: real-time calls carry
+     * {@code maxRequestBatch} texts, {@link #callsPerInvocation()} at a time; asynchronous invocations return once
+     * queued, one wave whatever the batch.
+     */
+    public int rounds(int batchSize) {
+        if (mode == Mode.ASYNC) {
+            return 1;
+        }
+        int calls = (batchSize + maxRequestBatch - 1) / maxRequestBatch;
+        return (calls + callsPerInvocation() - 1) / callsPerInvocation();
+    }
+
     /** The forwarder's SQS event source maximum concurrency (Lambda accepts 2..1000). */
     public int eventSourceConcurrency() {
         return Math.max(2, maxConcurrency / callsPerInvocation());
