@@ -1,5 +1,7 @@
 package dev.inferbus.local.cloud;
 
+import dev.inferbus.events.results.ResultsTable;
+import dev.inferbus.events.results.Status;
 import static dev.inferbus.local.cloud.Eventually.await;
 import static dev.inferbus.local.cloud.Eventually.read;
 import static dev.inferbus.local.cloud.Eventually.sleep;
@@ -190,7 +192,7 @@ abstract class CloudContractTest {
 
     @Test
     void dynamoDbConditionalPutsAndS3PathStyleObjectsWork() {
-        var item = Map.of("requestId", AttributeValue.fromS("cond-1"), "status", AttributeValue.fromS("COMPLETED"));
+        var item = Map.of(ResultsTable.KEY, AttributeValue.fromS("cond-1"), "status", AttributeValue.fromS(Status.COMPLETED.name()));
         cloud.clients().dynamoDb().putItem(b -> b.tableName(cloud.tableName()).item(item)
                 .conditionExpression("attribute_not_exists(requestId)"));
         assertThatThrownBy(() -> cloud.clients().dynamoDb().putItem(b -> b.tableName(cloud.tableName()).item(item)
