@@ -98,18 +98,10 @@ public final class ResultStore {
      * holds the requestId.
      */
     public CompletableFuture<Write> putPending(PendingRow row, long nowMillis) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(ResultsTable.KEY, AttributeValue.fromS(row.key()));
-        item.put(ResultsTable.STATUS, AttributeValue.fromS(Status.PENDING.name()));
-        putS(item, ResultsTable.MODEL, row.model());
-        putS(item, ResultsTable.VERSION, row.version());
-        putS(item, ResultsTable.TIER, row.tier());
-        putS(item, ResultsTable.FINGERPRINT, row.fingerprint());
+        Map<String, AttributeValue> item = identity(row.key(), Status.PENDING, row.model(), row.version(), row.tier(),
+                row.fingerprint(), row.eventId(), row.createdAtMillis(), nowMillis);
         putS(item, ResultsTable.ENDPOINT, row.endpoint());
         putS(item, ResultsTable.REQUEST, row.request());
-        putS(item, ResultsTable.EVENT_ID, row.eventId());
-        item.put(ResultsTable.CREATED_AT, n(row.createdAtMillis()));
-        item.put(ResultsTable.TTL, n(nowMillis / 1000 + ttl().toSeconds()));
         // a pending row owes the bus nothing; its final row will
         item.put(ResultsTable.PUBLISHED, AttributeValue.fromBool(true));
         return conditionalPut(item, row.fingerprint(), null);
@@ -232,22 +224,33 @@ public final class ResultStore {
         return Map.of(ResultsTable.KEY, AttributeValue.fromS(key));
     }
 
-    private Map<String, AttributeValue> item(ResultRow row) {
+    /**
+     * What a PENDING and a final row both hold: the request's identity, when it was made, and when the row may
+     * expire (TTL after {@code writtenMillis}).
+     */
+    private Map<String, AttributeValue> identity(String key, Status status, String model, String version, String tier,
+                                                 String fingerprint, String eventId, long createdMillis, long writtenMillis) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(ResultsTable.KEY, AttributeValue.fromS(row.key()));
-        item.put(ResultsTable.STATUS, AttributeValue.fromS(row.status().name()));
-        putS(item, ResultsTable.MODEL, row.model());
-        putS(item, ResultsTable.VERSION, row.version());
-        putS(item, ResultsTable.TIER, row.tier());
-        putS(item, ResultsTable.FINGERPRINT, row.fingerprint());
+        item.put(ResultsTable.KEY, AttributeValue.fromS(key));
+        item.put(ResultsTable.STATUS, AttributeValue.fromS(status.name()));
+        putS(item, ResultsTable.MODEL, model);
+        putS(item, ResultsTable.VERSION, version);
+        putS(item, ResultsTable.TIER, tier);
+        putS(item, ResultsTable.FINGERPRINT, fingerprint);
+        putS(item, ResultsTable.EVENT_ID, eventId);
+        item.put(ResultsTable.CREATED_AT, n(createdMillis));
+        item.put(ResultsTable.TTL, n(writtenMillis / 1000 + ttl().toSeconds()));
+        return item;
+    }
+
+    private Map<String, AttributeValue> item(ResultRow row) {
+        Map<String, AttributeValue> item = identity(row.key(), row.status(), row.model(), row.version(), row.tier(),
+                row.fingerprint(), row.eventId(), row.createdAtMillis(), row.completedAtMillis());
         putS(item, ResultsTable.OUTPUT, row.output());
         putS(item, ResultsTable.OUTPUT_REF, row.outputRef());
         putS(item, ResultsTable.ERROR_CODE, row.errorCode() == null ? null : row.errorCode().name());
         putS(item, ResultsTable.ERROR_MESSAGE, row.errorMessage());
-        putS(item, ResultsTable.EVENT_ID, row.eventId());
-        item.put(ResultsTable.CREATED_AT, n(row.createdAtMillis()));
         item.put(ResultsTable.COMPLETED_AT, n(row.completedAtMillis()));
-        item.put(ResultsTable.TTL, n(row.completedAtMillis() / 1000 + ttl().toSeconds()));
         if (row.inferenceMs() != null) {
             item.put(ResultsTable.INFERENCE_MS, AttributeValue.fromN(Double.toString(row.inferenceMs())));
         }
