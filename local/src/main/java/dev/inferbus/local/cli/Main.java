@@ -15,6 +15,13 @@ public final class Main {
             status = run(args, System.out, System.err);
         } catch (Exception e) {
             System.err.println("error: " + e);
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                System.err.println("  caused by: " + cause);
+            }
+            // the whole trace, for a failure that must be read where it happened (CI)
+            if (System.getenv("INFERBUS_DEBUG") != null) {
+                e.printStackTrace();
+            }
             status = 1;
         }
         System.exit(status);

@@ -4,7 +4,8 @@ import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import java.time.Duration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -45,14 +46,23 @@ public final class AwsClients implements AutoCloseable {
         this.events = configure(EventBridgeClient.builder(), endpoints.of("events")).build();
     }
 
-    /** Local endpoint, region and credentials; the JDK's HTTP client keeps the classpath small. */
+    /**
+     * Local endpoint, region and credentials, on the SDK's Apache client. The JDK's URLConnection client turns a pooled
+     * connection the server has already closed into an {@code UncheckedIOException} ("Unexpected end of file from
+     * server") that the SDK's retry stage does not see (https://github.com/aws/aws-sdk-java-v2/pull/3539); it stopped
+     * {@code up} on CI. The Apache client's I/O errors are {@code IOException}s, which the standard retry strategy
+     * retries, and connections idle longer than kinesalite's node server keeps them (its {@code keepAliveTimeout}, 5 s,
+     * https://nodejs.org/api/http.html#serverkeepalivetimeout) are not reused.
+     */
     public static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
             B configure(B builder, URI endpoint) {
         return builder.endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder());
+                .httpClientBuilder(ApacheHttpClient.builder().connectionMaxIdleTime(SERVER_KEEP_ALIVE.minusSeconds(1)));
     }
+
+    private static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(5);
 
     public SqsClient sqs() {
         return sqs;

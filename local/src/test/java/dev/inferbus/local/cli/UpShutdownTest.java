@@ -29,6 +29,7 @@ class UpShutdownTest {
                 "-Dinferbus.kinesalite.dir=" + System.getProperty("inferbus.kinesalite.dir"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "--random-ports")
                 .redirectErrorStream(true);
+        builder.environment().put("INFERBUS_DEBUG", "1");
         Process up = builder.start();
         List<String> output = new ArrayList<>();
         CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
