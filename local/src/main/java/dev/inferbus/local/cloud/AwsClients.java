@@ -47,11 +47,12 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * Local endpoint, region and credentials, on the SDK's Apache client. The JDK's URLConnection client turns a pooled
-     * connection the server has already closed into an {@code UncheckedIOException} ("Unexpected end of file from
-     * server") that the SDK's retry stage does not see (https://github.com/aws/aws-sdk-java-v2/pull/3539); it stopped
-     * {@code up} on CI. The Apache client's I/O errors are {@code IOException}s, which the standard retry strategy
-     * retries, and connections idle longer than kinesalite's node server keeps them (its {@code keepAliveTimeout}, 5 s,
+     * Local endpoint, region and credentials, on the SDK's Apache client. The JDK's URLConnection client turns an
+     * upload whose connection the server drops during {@code Expect: 100-continue} (a pooled connection it had closed)
+     * into an {@code UncheckedIOException} ("Unexpected end of file from server") that the SDK's retry stage does not
+     * see (https://github.com/aws/aws-sdk-java-v2/pull/3539); it stopped {@code up} on CI while the stack's assets were
+     * uploaded. The Apache client's I/O errors are {@code IOException}s, which the standard retry strategy retries, and
+     * connections idle longer than kinesalite's node server keeps them (its {@code keepAliveTimeout}, 5 s,
      * https://nodejs.org/api/http.html#serverkeepalivetimeout) are not reused.
      */
     public static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
