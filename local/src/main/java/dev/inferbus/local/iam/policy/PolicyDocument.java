@@ -11,8 +11,8 @@ import java.util.Optional;
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html): {@code Statement} is an object
  * or an array; {@code Action}, {@code Resource}, {@code Principal} entries and condition values a string or an array.
  *
- * @param name where the document comes from (an inline policy's name, a managed policy's ARN, a resource policy's
- *     logical id), for denial reasons and start-up listings
+ * @param name where the document comes from, for denial reasons and start-up listings: the template's logical id of
+ *     the policy resource ({@code ROLE/POLICY} for a role's inline policy), or a managed policy's ARN
  */
 public record PolicyDocument(String name, List<Statement> statements) {
 
