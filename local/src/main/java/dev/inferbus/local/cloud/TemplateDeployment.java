@@ -3,6 +3,8 @@ package dev.inferbus.local.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.local.eventbridge.EventRouter;
+import dev.inferbus.local.iam.policy.IamModel;
+import dev.inferbus.local.iam.policy.PolicySources;
 import dev.inferbus.local.eventbridge.RouteTarget;
 import dev.inferbus.local.lambda.AsyncInvoker;
 import dev.inferbus.local.lambda.Invoker;
@@ -112,6 +114,24 @@ final class TemplateDeployment implements AutoCloseable {
     String attribute(Resource resource, String attribute) {
         return names.attribute(resource, attribute).orElseThrow(() ->
                 new IllegalStateException("no local " + attribute + " for " + resource.logicalId()));
+    }
+
+    // ---- access ---------------------------------------------------------------------------------------------
+
+    /** The template's roles, their policies, and the bucket, queue, topic and key policies, as AWS evaluates them. */
+    IamModel iam() {
+        List<PolicySources.ResolvedResource> resources = assembly.template().resources().stream()
+                .filter(r -> IamModel.READS.contains(r.type()))
+                .map(r -> new PolicySources.ResolvedResource(r.logicalId(), r.type(), properties(r))).toList();
+        return IamModel.build(new PolicySources(AwsClients.ACCOUNT, resources,
+                id -> attribute(assembly.template().resource(id).orElseThrow(), "Arn"),
+                // a queue policy names its queues by URL; the URL's last segment is the queue's name
+                url -> "arn:aws:sqs:" + AwsClients.REGION + ":" + AwsClients.ACCOUNT + ":" + url.substring(url.lastIndexOf('/') + 1)));
+    }
+
+    /** The ARN of the execution role a function runs with (its {@code Role} property). */
+    String roleArn(DeployedFunction function) {
+        return properties(assembly.template().resource(function.logicalId()).orElseThrow()).path("Role").asText();
     }
 
     // ---- storage -------------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ import java.util.Set;
  */
 public final class IamModel implements Authorizer {
 
+    /** The resource types whose policies the model reads; {@link PolicySources} need hold no others. */
+    public static final Set<String> READS = Set.of("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::S3::BucketPolicy",
+            "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::KMS::Key");
+
     private static final String S3_ARN = "arn:aws:s3:::";
     private static final ObjectMapper JSON = new ObjectMapper();
 
