@@ -1,6 +1,7 @@
 package dev.inferbus.local.faults;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.inferbus.local.relay.ErrorAnswer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;

@@ -3,6 +3,9 @@ package dev.inferbus.local.faults;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.inferbus.local.emulators.Emulator;
+import dev.inferbus.local.relay.ErrorAnswer;
+import dev.inferbus.local.relay.ProxiedRequest;
+import dev.inferbus.local.relay.Relay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +70,7 @@ public final class FaultProxy implements Emulator {
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
-            Relay.Incoming incoming = Relay.read(exchange);
+            Relay.Incoming incoming = Relay.read(exchange, ProxiedRequest.MAX_INSPECTED_BODY);
             ActiveRule striking = striking(incoming.request());
             if (striking != null && striking.rule().placement() == Placement.BEFORE) {
                 try (InputStream rest = incoming.body()) {
@@ -83,7 +86,7 @@ public final class FaultProxy implements Emulator {
                 // also what a POST meets on a pooled connection the upstream closed that instant (the JDK client
                 // retries only GET and HEAD there); the SDK retries a 502 as it retries any 5xx
                 LOG.warn("fault proxy for {}: the upstream did not answer a {}: {}", service, incoming.request().method(), e.toString());
-                Relay.badGateway(exchange, e.toString());
+                Relay.badGateway(exchange, "fault proxy", e.toString());
                 return;
             }
             if (striking != null) {
