@@ -1,7 +1,7 @@
 package dev.inferbus.local.iam.gateway.sigv4;
 
+import dev.inferbus.local.relay.PercentCoding;
 import dev.inferbus.local.relay.ProxiedRequest;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -207,7 +207,7 @@ public final class SigV4Verifier {
         if (rawPath.isEmpty()) {
             return "/";
         }
-        String once = encode(decode(rawPath), false);
+        String once = encode(PercentCoding.decode(rawPath), false);
         return s3 ? once : encode(once, false);
     }
 
@@ -221,7 +221,7 @@ public final class SigV4Verifier {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
             String value = equals < 0 ? "" : pair.substring(equals + 1);
-            parameters.add(new String[] {encode(decode(name), true), encode(decode(value), true)});
+            parameters.add(new String[] {encode(PercentCoding.decode(name), true), encode(PercentCoding.decode(value), true)});
         }
         parameters.sort(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
         return parameters.stream().map(p -> p[0] + "=" + p[1]).collect(Collectors.joining("&"));
@@ -237,30 +237,6 @@ public final class SigV4Verifier {
                     .append('\n');
         }
         return canonical.toString();
-    }
-
-    /** Percent-decoding only: a {@code +} stays a plus, as SigV4 clients encode a space as {@code %20}. */
-    private static String decode(String encoded) {
-        if (encoded.indexOf('%') < 0) {
-            return encoded;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
-        int i = 0;
-        while (i < encoded.length()) {
-            if (encoded.charAt(i) == '%' && isHex(encoded, i + 1) && isHex(encoded, i + 2)) {
-                bytes.write(HexFormat.fromHexDigits(encoded, i + 1, i + 3));
-                i += 3;
-            } else {
-                int codePoint = encoded.codePointAt(i);
-                bytes.writeBytes(Character.toString(codePoint).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(codePoint);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean isHex(String text, int index) {
-        return index < text.length() && Character.digit(text.charAt(index), 16) >= 0;
     }
 
     /** RFC 3986 unreserved characters kept, everything else {@code %XX} in upper-case hex; {@code /} too unless a path. */
