@@ -73,10 +73,7 @@ public final class FaultProxy implements Emulator {
             Relay.Incoming incoming = Relay.read(exchange, ProxiedRequest.MAX_INSPECTED_BODY);
             ActiveRule striking = striking(incoming.request());
             if (striking != null && striking.rule().placement() == Placement.BEFORE) {
-                try (InputStream rest = incoming.body()) {
-                    rest.transferTo(OutputStream.nullOutputStream()); // read the whole upload, as a server would
-                }
-                inject(exchange, striking, incoming.request());
+                Relay.answerInstead(exchange, incoming, answer(striking, incoming.request()));
                 return;
             }
             HttpResponse<InputStream> response;
@@ -93,7 +90,7 @@ public final class FaultProxy implements Emulator {
                 try (InputStream lost = response.body()) {
                     lost.transferTo(OutputStream.nullOutputStream()); // the service finished its work; its answer is lost
                 }
-                inject(exchange, striking, incoming.request());
+                Relay.answer(exchange, answer(striking, incoming.request()));
                 return;
             }
             Relay.relay(exchange, response);
@@ -127,11 +124,11 @@ public final class FaultProxy implements Emulator {
         }
     }
 
-    private void inject(HttpExchange exchange, ActiveRule striking, ProxiedRequest request) throws IOException {
+    private ErrorAnswer answer(ActiveRule striking, ProxiedRequest request) {
         ErrorAnswer answer = striking.rule().reply().answer(request);
         LOG.debug("fault proxy for {}: rule {} answers {} {} with {}", service, striking.rule().name(), request.method(),
                 request.operation(), answer.status());
-        Relay.answer(exchange, answer);
+        return answer;
     }
 
     /** Adds a rule after the others; names are unique within a proxy. */

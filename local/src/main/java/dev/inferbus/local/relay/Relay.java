@@ -91,6 +91,14 @@ public final class Relay {
 
     /** Copies the upstream's answer to the client: status, end-to-end headers, and the body as it streams in. */
     public static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
+        relay(exchange, response, response.body());
+    }
+
+    /**
+     * Copies the upstream's status and end-to-end headers, with {@code content} as the body: the answer's own body,
+     * or the bytes it was read into (unchanged, so its {@code Content-Length} holds).
+     */
+    public static void relay(HttpExchange exchange, HttpResponse<?> response, InputStream content) throws IOException {
         Headers out = exchange.getResponseHeaders();
         response.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
@@ -99,7 +107,7 @@ public final class Relay {
         });
         int status = response.statusCode();
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        try (InputStream body = response.body()) {
+        try (InputStream body = content) {
             if (bodiless(exchange, status)) {
                 // the JDK server sends no body here and wants any Content-Length set by hand (a HEAD's object size)
                 if (length >= 0 && status != 204 && status >= 200) {
@@ -114,6 +122,14 @@ public final class Relay {
                 body.transferTo(client);
             }
         }
+    }
+
+    /** Reads the rest of the upload, as a server would before answering, then answers in place of the service. */
+    public static void answerInstead(HttpExchange exchange, Incoming incoming, ErrorAnswer answer) throws IOException {
+        try (InputStream rest = incoming.body()) {
+            rest.transferTo(OutputStream.nullOutputStream());
+        }
+        answer(exchange, answer);
     }
 
     /** Answers in place of the service: an injected error, a refusal. */
