@@ -1,12 +1,15 @@
 package dev.inferbus.local.faults;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.inferbus.local.relay.ErrorAnswer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Errors shaped as the real services answer them, so that the AWS SDK parses them into the same exceptions (type,
@@ -22,6 +25,9 @@ public final class AwsErrors {
     /** AWS JSON 1.0, the protocol of DynamoDB and of SQS's JSON API. */
     public static final String JSON_10 = "application/x-amz-json-1.0";
 
+    /** AWS JSON 1.1, the protocol of Kinesis and EventBridge. */
+    public static final String JSON_11 = "application/x-amz-json-1.1";
+
     private AwsErrors() {
     }
 
@@ -32,9 +38,8 @@ public final class AwsErrors {
      * {@code {"__type":"com.amazonaws.dynamodb.v20120810#<Exception>","message":"<message>"}}.
      */
     public static FaultReply dynamoDb(int status, String exception, String message) {
-        return request -> new ErrorAnswer(status,
-                Map.of("Content-Type", JSON_10, "x-amzn-RequestId", dynamoDbRequestId()),
-                json("com.amazonaws.dynamodb.v20120810#" + exception, message));
+        return awsJson(status, JSON_10, "com.amazonaws.dynamodb.v20120810#" + exception, message, Map.of(),
+                AwsErrors::dynamoDbRequestId);
     }
 
     /**
@@ -63,10 +68,60 @@ public final class AwsErrors {
      * (e.g. {@code QueueDoesNotExist} with query code {@code AWS.SimpleQueueService.NonExistentQueue;Sender}).
      */
     public static FaultReply sqs(int status, String type, String queryError, String message) {
-        return request -> new ErrorAnswer(status,
-                Map.of("Content-Type", JSON_10, "x-amzn-RequestId", UUID.randomUUID().toString(),
-                        "x-amzn-query-error", queryError),
-                json("com.amazonaws.sqs#" + type, message));
+        return awsJson(status, JSON_10, "com.amazonaws.sqs#" + type, message, Map.of("x-amzn-query-error", queryError));
+    }
+
+    /**
+     * An error of an AWS JSON 1.0 or 1.1 service ({@code contentType} says which): DynamoDB, SQS's JSON API, Kinesis,
+     * EventBridge. The body {@code {"__type":"<type>","message":"<message>"}} names the error by its type (the SDKs
+     * read the part after {@code #}), as in "Error handling with DynamoDB", Error components
+     * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html), with the request id
+     * in {@code x-amzn-RequestId} and any {@code headers} given.
+     */
+    public static FaultReply awsJson(int status, String contentType, String type, String message, Map<String, String> headers) {
+        return awsJson(status, contentType, type, message, headers, AwsErrors::requestId);
+    }
+
+    private static FaultReply awsJson(int status, String contentType, String type, String message, Map<String, String> headers,
+                                      Supplier<String> requestIds) {
+        return request -> {
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.put("Content-Type", contentType);
+            all.put("x-amzn-RequestId", requestIds.get());
+            return new ErrorAnswer(status, all, json(type, message));
+        };
+    }
+
+    /**
+     * An error of a REST-JSON service fronted by AWS's request router, as SageMaker Runtime's: content type
+     * {@code application/json}, the error's name in {@code x-amzn-ErrorType} ({@code <code>:<namespace>}) and the body
+     * {@code {"message":"<message>"}}. This is the shape SageMaker Runtime was seen to answer an unsigned request with
+     * (403, {@code MissingAuthenticationTokenException:http://internal.amazon.com/coral/com.amazon.coral.service/});
+     * the SDKs read the code from the header before the colon.
+     */
+    public static FaultReply restJson(int status, String code, String message) {
+        return request -> new ErrorAnswer(status, Map.of("Content-Type", "application/json", "x-amzn-RequestId", requestId(),
+                "x-amzn-ErrorType", code + ":http://internal.amazon.com/coral/com.amazon.coral.service/"),
+                ("{\"message\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(message)) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An error of an AWS query-protocol service (SNS, SQS's XML API): content type {@code text/xml} and
+     * {@code <ErrorResponse xmlns="<namespace>"><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>
+     * <RequestId>…</RequestId></ErrorResponse>}, as in "Interpreting Amazon SQS XML API responses"
+     * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html). Every error
+     * it is used for is the caller's ({@code Sender}).
+     */
+    public static FaultReply query(int status, String namespace, String code, String message) {
+        return request -> {
+            String requestId = requestId();
+            String xml = "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"" + xml(namespace) + "\"><Error><Type>Sender</Type><Code>"
+                    + xml(code) + "</Code><Message>" + xml(message) + "</Message><Detail/></Error><RequestId>" + requestId
+                    + "</RequestId></ErrorResponse>";
+            return new ErrorAnswer(status, Map.of("Content-Type", "text/xml", "x-amzn-RequestId", requestId),
+                    xml.getBytes(StandardCharsets.UTF_8));
+        };
     }
 
     /**
@@ -109,6 +164,11 @@ public final class AwsErrors {
 
     private static String xml(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** A request id as AWS's JSON and query services give them. */
+    private static String requestId() {
+        return UUID.randomUUID().toString();
     }
 
     /** A DynamoDB-looking request id: upper-case letters and digits, as in the error-handling page's example. */

@@ -3,6 +3,9 @@ package dev.inferbus.local.faults;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.inferbus.local.emulators.Emulator;
+import dev.inferbus.local.relay.ErrorAnswer;
+import dev.inferbus.local.relay.ProxiedRequest;
+import dev.inferbus.local.relay.Relay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,13 +70,10 @@ public final class FaultProxy implements Emulator {
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
-            Relay.Incoming incoming = Relay.read(exchange);
+            Relay.Incoming incoming = Relay.read(exchange, ProxiedRequest.MAX_INSPECTED_BODY);
             ActiveRule striking = striking(incoming.request());
             if (striking != null && striking.rule().placement() == Placement.BEFORE) {
-                try (InputStream rest = incoming.body()) {
-                    rest.transferTo(OutputStream.nullOutputStream()); // read the whole upload, as a server would
-                }
-                inject(exchange, striking, incoming.request());
+                Relay.answerInstead(exchange, incoming, answer(striking, incoming.request()));
                 return;
             }
             HttpResponse<InputStream> response;
@@ -83,14 +83,14 @@ public final class FaultProxy implements Emulator {
                 // also what a POST meets on a pooled connection the upstream closed that instant (the JDK client
                 // retries only GET and HEAD there); the SDK retries a 502 as it retries any 5xx
                 LOG.warn("fault proxy for {}: the upstream did not answer a {}: {}", service, incoming.request().method(), e.toString());
-                Relay.badGateway(exchange, e.toString());
+                Relay.badGateway(exchange, "fault proxy", e.toString());
                 return;
             }
             if (striking != null) {
                 try (InputStream lost = response.body()) {
                     lost.transferTo(OutputStream.nullOutputStream()); // the service finished its work; its answer is lost
                 }
-                inject(exchange, striking, incoming.request());
+                Relay.answer(exchange, answer(striking, incoming.request()));
                 return;
             }
             Relay.relay(exchange, response);
@@ -124,11 +124,11 @@ public final class FaultProxy implements Emulator {
         }
     }
 
-    private void inject(HttpExchange exchange, ActiveRule striking, ProxiedRequest request) throws IOException {
+    private ErrorAnswer answer(ActiveRule striking, ProxiedRequest request) {
         ErrorAnswer answer = striking.rule().reply().answer(request);
         LOG.debug("fault proxy for {}: rule {} answers {} {} with {}", service, striking.rule().name(), request.method(),
                 request.operation(), answer.status());
-        Relay.answer(exchange, answer);
+        return answer;
     }
 
     /** Adds a rule after the others; names are unique within a proxy. */

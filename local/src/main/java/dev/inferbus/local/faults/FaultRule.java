@@ -1,5 +1,6 @@
 package dev.inferbus.local.faults;
 
+import dev.inferbus.local.relay.ProxiedRequest;
 import java.util.Objects;
 import java.util.function.Predicate;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.inferbus.local.cloud.AwsClients;
 import dev.inferbus.local.emulators.S3ProxyServer;
+import dev.inferbus.local.relay.ProxiedRequest;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -3,6 +3,8 @@ package dev.inferbus.local.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inferbus.local.relay.ErrorAnswer;
+import dev.inferbus.local.relay.ProxiedRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.inferbus.local.faults;
+package dev.inferbus.local.relay;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.inferbus.local.faults;
+package dev.inferbus.local.relay;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -18,15 +18,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The byte-for-byte part of the proxy: reads a request off the JDK server, forwards it with the JDK client, and
- * copies the answer back, streaming bodies both ways.
+ * The byte-for-byte part of a proxy in front of an emulator (the fault proxy, the IAM gateway): reads a request off
+ * the JDK server, forwards it with the JDK client, and copies the answer back, streaming bodies both ways.
  *
  * <p>Every end-to-end header is kept as sent, {@code Authorization} and the other SigV4 headers included, and the body
  * is forwarded unchanged (aws-chunked S3 uploads too), so a signed request arrives as signed. {@code Host} is the
  * upstream's: the JDK client sets it from the URI and does not let a caller override it. An upstream that verified
  * signatures would therefore see a different host than the one signed; the emulators verify none.
  */
-final class Relay {
+public final class Relay {
 
     /** Hop-by-hop headers (RFC 9110 7.6.1) and those the JDK client sets itself from the request it sends. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
@@ -36,7 +36,7 @@ final class Relay {
     private final HttpClient client;
     private final String upstreamBase;
 
-    Relay(URI upstream) {
+    public Relay(URI upstream) {
         String base = upstream.toString();
         this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         // HTTP/1.1 only: the default would offer an h2c upgrade, which the emulators need not understand
@@ -44,17 +44,18 @@ final class Relay {
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    /** A request read from the server: what rules inspect, and the body to forward (inspected part + the rest). */
-    record Incoming(ProxiedRequest request, InputStream body, long contentLength) {
+    /** A request read from the server: what is inspected, and the body to forward (inspected part + the rest). */
+    public record Incoming(ProxiedRequest request, InputStream body, long contentLength) {
     }
 
-    static Incoming read(HttpExchange exchange) throws IOException {
+    /** Reads the request line, the headers and at most {@code inspect} bytes of the body; the rest stays a stream. */
+    public static Incoming read(HttpExchange exchange, int inspect) throws IOException {
         URI uri = exchange.getRequestURI();
         InputStream in = exchange.getRequestBody();
         // one byte more than is inspected tells whether the body went on
-        byte[] head = in.readNBytes(ProxiedRequest.MAX_INSPECTED_BODY + 1);
-        boolean truncated = head.length > ProxiedRequest.MAX_INSPECTED_BODY;
-        byte[] inspected = truncated ? Arrays.copyOf(head, ProxiedRequest.MAX_INSPECTED_BODY) : head;
+        byte[] head = in.readNBytes(inspect + 1);
+        boolean truncated = head.length > inspect;
+        byte[] inspected = truncated ? Arrays.copyOf(head, inspect) : head;
         Headers headers = exchange.getRequestHeaders();
         ProxiedRequest request = new ProxiedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
                 headers, inspected, truncated);
@@ -65,7 +66,7 @@ final class Relay {
     }
 
     /** Sends the request upstream; the answer's body is a stream the caller must read or close. */
-    HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
+    public HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
         ProxiedRequest request = incoming.request();
         String query = request.query().isEmpty() ? "" : "?" + request.query();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + request.path() + query))
@@ -89,7 +90,15 @@ final class Relay {
     }
 
     /** Copies the upstream's answer to the client: status, end-to-end headers, and the body as it streams in. */
-    static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
+    public static void relay(HttpExchange exchange, HttpResponse<InputStream> response) throws IOException {
+        relay(exchange, response, response.body());
+    }
+
+    /**
+     * Copies the upstream's status and end-to-end headers, with {@code content} as the body: the answer's own body,
+     * or the bytes it was read into (unchanged, so its {@code Content-Length} holds).
+     */
+    public static void relay(HttpExchange exchange, HttpResponse<?> response, InputStream content) throws IOException {
         Headers out = exchange.getResponseHeaders();
         response.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
@@ -98,7 +107,7 @@ final class Relay {
         });
         int status = response.statusCode();
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        try (InputStream body = response.body()) {
+        try (InputStream body = content) {
             if (bodiless(exchange, status)) {
                 // the JDK server sends no body here and wants any Content-Length set by hand (a HEAD's object size)
                 if (length >= 0 && status != 204 && status >= 200) {
@@ -115,8 +124,16 @@ final class Relay {
         }
     }
 
-    /** Answers an injected error in place of the service. */
-    static void answer(HttpExchange exchange, ErrorAnswer answer) throws IOException {
+    /** Reads the rest of the upload, as a server would before answering, then answers in place of the service. */
+    public static void answerInstead(HttpExchange exchange, Incoming incoming, ErrorAnswer answer) throws IOException {
+        try (InputStream rest = incoming.body()) {
+            rest.transferTo(OutputStream.nullOutputStream());
+        }
+        answer(exchange, answer);
+    }
+
+    /** Answers in place of the service: an injected error, a refusal. */
+    public static void answer(HttpExchange exchange, ErrorAnswer answer) throws IOException {
         answer.headers().forEach(exchange.getResponseHeaders()::set);
         byte[] body = answer.body();
         if (bodiless(exchange, answer.status()) || body.length == 0) {
@@ -129,10 +146,13 @@ final class Relay {
         }
     }
 
-    /** Answers the proxy's own failure to reach the upstream: a gateway error, never mistaken for an injected one. */
-    static void badGateway(HttpExchange exchange, String why) throws IOException {
+    /**
+     * Answers the proxy's own failure to reach the upstream: a gateway error, never mistaken for an injected one or
+     * for the service's own.
+     */
+    public static void badGateway(HttpExchange exchange, String proxy, String why) throws IOException {
         answer(exchange, new ErrorAnswer(502, Map.of("Content-Type", "text/plain; charset=utf-8"),
-                ("fault proxy: the upstream did not answer: " + why).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                (proxy + ": the upstream did not answer: " + why).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static boolean bodiless(HttpExchange exchange, int status) {
@@ -145,7 +165,7 @@ final class Relay {
         return length == null ? -1 : Long.parseLong(length.trim());
     }
 
-    void close() {
+    public void close() {
         client.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.inferbus.local.faults;
+package dev.inferbus.local.relay;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -8,13 +8,15 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A request as a {@link FaultRule}'s predicate sees it, before it is forwarded.
+ * A request as a proxy in front of an emulator inspects it before forwarding it: a fault rule's predicate, the IAM
+ * gateway's signature check and classification.
  *
  * <p>{@code path} and {@code query} are raw (still percent-encoded, exactly as the client signed them; the query is
  * empty when there is none). Header names are looked up case-insensitively, as HTTP says they are. {@code body} is the
- * whole body, or only its first {@link #MAX_INSPECTED_BODY} bytes when it is larger ({@code bodyTruncated}): the
- * proxy streams the rest, so that an S3 object of tens of MB never has to sit in memory. Every JSON-protocol request
- * (DynamoDB items are at most 400 KB, SQS messages 1 MiB) fits whole.
+ * whole body, or only its first bytes when it is larger ({@code bodyTruncated}; the fault proxy inspects
+ * {@link #MAX_INSPECTED_BODY}): the proxy streams the rest, so that an S3 object of tens of MB never has to sit in
+ * memory. Every JSON-protocol request a fault rule looks at (DynamoDB items are at most 400 KB, SQS messages 1 MiB)
+ * fits whole.
  */
 public record ProxiedRequest(String method, String path, String query, Map<String, List<String>> headers, byte[] body,
                              boolean bodyTruncated) {

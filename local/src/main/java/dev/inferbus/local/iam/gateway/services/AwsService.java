@@ -1,0 +1,65 @@
+package dev.inferbus.local.iam.gateway.services;
+
+import dev.inferbus.local.relay.ProxiedRequest;
+import java.util.function.Function;
+
+/**
+ * The services the gateway stands in front of: the name their SigV4 credential scope carries, how their requests are
+ * classified, how they refuse, and how much of a request body the gateway reads before forwarding it.
+ */
+public enum AwsService {
+    DYNAMODB("dynamodb", DynamoDbCalls::new),
+    S3("s3", S3Calls::new),
+    SQS("sqs", SqsCalls::new),
+    KINESIS("kinesis", KinesisCalls::new),
+    EVENTS("events", EventsCalls::new),
+    /** SageMaker Runtime, which signs as {@code sagemaker}. */
+    SAGEMAKER_RUNTIME("sagemaker", SageMakerCalls::new),
+    SNS("sns", SnsCalls::new);
+
+    /**
+     * The most of a body read before deciding: more than any request of these services may carry (a DynamoDB
+     * BatchWriteItem is at most 16 MB, a SageMaker invocation 25 MB), so that bodies without
+     * {@code x-amz-content-sha256} can be hashed and JSON bodies read whole.
+     */
+    public static final int MAX_READ_BODY = 32 << 20;
+
+    private final String signingName;
+    private final Function<Arns, Classifier> classifiers;
+
+    AwsService(String signingName, Function<Arns, Classifier> classifiers) {
+        this.signingName = signingName;
+        this.classifiers = classifiers;
+    }
+
+    /** The service in the SigV4 credential scope, and the name of the local endpoint ({@code endpoint.<name>=…}). */
+    public String signingName() {
+        return signingName;
+    }
+
+    /** A fresh classifier for one gateway: the Kinesis one learns shard iterators from that gateway's answers. */
+    public Classifier classifier(Arns arns) {
+        return classifiers.apply(arns);
+    }
+
+    /**
+     * How much of a body the gateway reads: none of S3's (objects stream through; S3 requests always carry
+     * {@code x-amz-content-sha256} and name what they ask in the path), everything of the others' (up to
+     * {@link #MAX_READ_BODY}).
+     */
+    public int readBody() {
+        return this == S3 ? 0 : MAX_READ_BODY;
+    }
+
+    /** The way this service answers {@code request} with an error; SQS answers in the protocol it was asked in. */
+    public ErrorDialect dialect(ProxiedRequest request) {
+        return switch (this) {
+            case DYNAMODB -> ErrorDialect.JSON_10;
+            case KINESIS, EVENTS -> ErrorDialect.JSON_11;
+            case SAGEMAKER_RUNTIME -> ErrorDialect.REST_JSON;
+            case SQS -> SqsCalls.json(request) ? ErrorDialect.SQS_JSON : ErrorDialect.SQS_QUERY;
+            case SNS -> ErrorDialect.SNS_QUERY;
+            case S3 -> ErrorDialect.S3;
+        };
+    }
+}
