@@ -1,8 +1,6 @@
 package dev.inferbus.local.cloud;
 
 import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import java.time.Duration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -15,7 +13,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** AWS SDK v2 clients pointed at a local cloud's endpoints, with throwaway credentials. */
+/** AWS SDK v2 clients pointed at a local cloud's endpoints, signing as one principal. */
 public final class AwsClients implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
@@ -35,15 +33,20 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public AwsClients(Endpoints endpoints) {
-        this.sqs = configure(SqsClient.builder(), endpoints.of("sqs")).build();
-        this.kinesis = configure(KinesisClient.builder(), endpoints.of("kinesis")).build();
-        this.dynamoDb = configure(DynamoDbClient.builder(), endpoints.of("dynamodb")).build();
+        this(endpoints, ClientIdentity.unauthenticated());
+    }
+
+    public AwsClients(Endpoints endpoints, ClientIdentity identity) {
+        this.sqs = configure(SqsClient.builder(), endpoints.of("sqs"), identity).build();
+        this.kinesis = configure(KinesisClient.builder(), endpoints.of("kinesis"), identity).build();
+        this.dynamoDb = configure(DynamoDbClient.builder(), endpoints.of("dynamodb"), identity).build();
         // the results table's one reader is asynchronous, as the functions use it
+        NettyNioAsyncHttpClient.Builder netty = NettyNioAsyncHttpClient.builder();
+        identity.trust().ifPresent(trust -> netty.tlsTrustManagersProvider(() -> trust));
         this.dynamoDbAsync = DynamoDbAsyncClient.builder().endpointOverride(endpoints.of("dynamodb")).region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
-        this.s3 = configure(S3Client.builder(), endpoints.of("s3")).forcePathStyle(true).build();
-        this.events = configure(EventBridgeClient.builder(), endpoints.of("events")).build();
+                .credentialsProvider(identity.credentials()).httpClientBuilder(netty).build();
+        this.s3 = configure(S3Client.builder(), endpoints.of("s3"), identity).forcePathStyle(true).build();
+        this.events = configure(EventBridgeClient.builder(), endpoints.of("events"), identity).build();
     }
 
     /**
@@ -57,10 +60,18 @@ public final class AwsClients implements AutoCloseable {
      */
     public static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
             B configure(B builder, URI endpoint) {
+        return configure(builder, endpoint, ClientIdentity.unauthenticated());
+    }
+
+    /** As {@link #configure(AwsClientBuilder, URI)}, signing as {@code identity} and trusting its authority. */
+    public static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+            B configure(B builder, URI endpoint, ClientIdentity identity) {
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder().connectionMaxIdleTime(SERVER_KEEP_ALIVE.minusSeconds(1));
+        identity.trust().ifPresent(trust -> http.tlsTrustManagersProvider(() -> trust));
         return builder.endpointOverride(endpoint)
                 .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(ApacheHttpClient.builder().connectionMaxIdleTime(SERVER_KEEP_ALIVE.minusSeconds(1)));
+                .credentialsProvider(identity.credentials())
+                .httpClientBuilder(http);
     }
 
     private static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(5);

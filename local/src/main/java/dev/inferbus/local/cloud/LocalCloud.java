@@ -17,6 +17,8 @@ import dev.inferbus.local.emulators.S3ProxyServer;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.faults.FaultProxy;
+import dev.inferbus.local.iam.Principal;
+import dev.inferbus.local.iam.gateway.services.AwsService;
 import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.lambda.Invoker;
 import dev.inferbus.local.lambda.runtime.FunctionPool;
@@ -68,19 +70,29 @@ public final class LocalCloud implements AutoCloseable {
      * @param maxEnvironmentsPerFunction execution environments of a function whose template sets no concurrency
      */
     public record Settings(boolean randomPorts, int visibilityTimeoutCap, int maxReceiveCount, int kinesisRetryAttempts,
-                           Duration asyncRetryDelay, int maxEnvironmentsPerFunction) {
+                           Duration asyncRetryDelay, int maxEnvironmentsPerFunction, boolean enforceAccess) {
 
         public static Settings defaults() {
-            return new Settings(false, 0, 0, -1, Duration.ofSeconds(60), 2);
+            return new Settings(false, 0, 0, -1, Duration.ofSeconds(60), 2, true);
         }
 
         public Settings withRandomPorts() {
-            return new Settings(true, visibilityTimeoutCap, maxReceiveCount, kinesisRetryAttempts, asyncRetryDelay, maxEnvironmentsPerFunction);
+            return new Settings(true, visibilityTimeoutCap, maxReceiveCount, kinesisRetryAttempts, asyncRetryDelay,
+                    maxEnvironmentsPerFunction, enforceAccess);
+        }
+
+        /**
+         * {@code up --no-auth}: unsigned requests, and those signed with keys the cloud did not issue, pass as the
+         * administrator's. The functions still sign with their roles' keys, and are still authorized.
+         */
+        public Settings withoutAuthentication() {
+            return new Settings(randomPorts, visibilityTimeoutCap, maxReceiveCount, kinesisRetryAttempts, asyncRetryDelay,
+                    maxEnvironmentsPerFunction, false);
         }
 
         /** Random ports and retries within seconds, for tests that watch redelivery happen. */
         public static Settings forTests() {
-            return new Settings(true, 5, 0, 2, Duration.ofMillis(200), 2);
+            return new Settings(true, 5, 0, 2, Duration.ofMillis(200), 2, true);
         }
 
         int visibilityTimeout(int template) {
@@ -113,6 +125,9 @@ public final class LocalCloud implements AutoCloseable {
             }
             out.add("asynchronous invocations retried after " + asyncRetryDelay.toMillis() + " ms");
             out.add("at most " + maxEnvironmentsPerFunction + " execution environments per function without a concurrency setting");
+            if (!enforceAccess) {
+                out.add("unsigned requests pass as the administrator's (--no-auth)");
+            }
             return out;
         }
     }
@@ -122,7 +137,11 @@ public final class LocalCloud implements AutoCloseable {
     private final Map<String, Integer> ports;
     private final ObjectMapper json = new ObjectMapper();
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** The services as clients see them: the IAM gateways, by service name, in print order. */
     private final Map<String, Emulator> emulators = new LinkedHashMap<>();
+    /** The servers behind the gateways, reached by the gateways and the fault proxies only. */
+    private final Map<String, Emulator> upstreams = new LinkedHashMap<>();
+    private AccessControl access;
     private final EventRouter router = new EventRouter();
     private final Path workDirectory;
     private AwsClients clients;
@@ -130,6 +149,9 @@ public final class LocalCloud implements AutoCloseable {
     private PutEventsServer putEvents;
     private FaultProxy dynamoDbFaults;
     private FaultProxy s3Faults;
+    /** The functions' own ways to DynamoDB and S3: gateways in front of the fault proxies. */
+    private Emulator functionsDynamoDb;
+    private Emulator functionsS3;
     private LambdaService lambda;
     private TemplateDeployment deployment;
     private String busName;
@@ -173,18 +195,19 @@ public final class LocalCloud implements AutoCloseable {
     private void startServices() throws Exception {
         busName = assembly.template().ofType("AWS::Events::EventBus").stream().findFirst()
                 .map(bus -> bus.properties().path("Name").asText()).orElse("default");
-        // The servers are independent: start them side by side.
-        CompletableFuture<Emulator> dynamo = CompletableFuture.supplyAsync(() -> unchecked(() -> DynamoDbLocalServer.start(port("dynamodb"))));
-        CompletableFuture<Emulator> sqs = CompletableFuture.supplyAsync(() -> ElasticMqServer.start(port("sqs"),
+        // Behind the gateways the servers take any free port; the services' own ports are the gateways'.
+        Map<String, Integer> internal = ports(true);
+        CompletableFuture<Emulator> dynamo = CompletableFuture.supplyAsync(() -> unchecked(() -> DynamoDbLocalServer.start(internal.get("dynamodb"))));
+        CompletableFuture<Emulator> sqs = CompletableFuture.supplyAsync(() -> ElasticMqServer.start(internal.get("sqs"),
                 AwsClients.REGION, AwsClients.ACCOUNT));
-        CompletableFuture<Emulator> s3 = CompletableFuture.supplyAsync(() -> unchecked(() -> S3ProxyServer.start(port("s3"))));
-        CompletableFuture<Emulator> kinesis = CompletableFuture.supplyAsync(() -> unchecked(() -> KinesaliteServer.start(port("kinesis"))));
-        putEvents = PutEventsServer.start(port("events"), router, busName, AwsClients.REGION, AwsClients.ACCOUNT, json);
-        register(putEvents);
+        CompletableFuture<Emulator> s3 = CompletableFuture.supplyAsync(() -> unchecked(() -> S3ProxyServer.start(internal.get("s3"))));
+        CompletableFuture<Emulator> kinesis = CompletableFuture.supplyAsync(() -> unchecked(() -> KinesaliteServer.start(internal.get("kinesis"))));
+        putEvents = PutEventsServer.start(internal.get("events"), router, busName, AwsClients.REGION, AwsClients.ACCOUNT, json);
+        registerUpstream(putEvents);
         Exception failure = null;
         for (CompletableFuture<Emulator> f : List.of(dynamo, sqs, s3, kinesis)) {
             try {
-                register(f.join()); // every server that did start is registered, so close() stops it
+                registerUpstream(f.join()); // every server that did start is registered, so close() stops it
             } catch (java.util.concurrent.CompletionException e) {
                 Exception cause = e.getCause() instanceof Exception c ? c : e;
                 if (failure == null) {
@@ -197,13 +220,21 @@ public final class LocalCloud implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-        clients = new AwsClients(endpoints());
-        started.add(clients);
+        access = AccessControl.create(workDirectory.resolve("tls"), settings.enforceAccess(), this::endpoints);
+        started.add(access);
+        for (AwsService service : List.of(AwsService.EVENTS, AwsService.DYNAMODB, AwsService.SQS, AwsService.S3, AwsService.KINESIS)) {
+            register(access.gateway(service, port(service.signingName()), upstreams.get(service.signingName()).endpoint()));
+        }
+        clients = access.clientsAs(access.admin());
         // the functions reach DynamoDB and S3 through proxies, where tests and the soak inject service faults
-        dynamoDbFaults = FaultProxy.start("dynamodb", 0, emulators.get("dynamodb").endpoint());
+        dynamoDbFaults = FaultProxy.start("dynamodb", 0, upstreams.get("dynamodb").endpoint());
         started.add(dynamoDbFaults);
-        s3Faults = FaultProxy.start("s3", 0, emulators.get("s3").endpoint());
+        s3Faults = FaultProxy.start("s3", 0, upstreams.get("s3").endpoint());
         started.add(s3Faults);
+        functionsDynamoDb = access.gateway(AwsService.DYNAMODB, 0, dynamoDbFaults.endpoint());
+        started.add(functionsDynamoDb);
+        functionsS3 = access.gateway(AwsService.S3, 0, s3Faults.endpoint());
+        started.add(functionsS3);
     }
 
     private void deploy() throws Exception {
@@ -214,6 +245,9 @@ public final class LocalCloud implements AutoCloseable {
         deployment.queues();
         deployment.streams();
         deployment.bucketDeployments();
+        // the stack's roles and queues exist now: its policies decide from here on
+        access.install(deployment.iam());
+        access.model().orElseThrow().unevaluable().forEach(u -> report.add("IAM: a statement the local cloud cannot evaluate denies: " + u));
         // the results table and payload bucket are the ones the functions are configured with
         tableName = functionVariable("INFERBUS_TABLE");
         bucketName = functionVariable("INFERBUS_BUCKET");
@@ -221,14 +255,18 @@ public final class LocalCloud implements AutoCloseable {
         lambda = new LambdaService(dev.inferbus.local.lambda.runtime.RicClasspath.locate(), workDirectory.resolve("environments"));
         started.add(lambda);
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("INFERBUS_ENDPOINT_DYNAMODB", dynamoDbFaults.endpoint().toString());
-        overrides.put("INFERBUS_ENDPOINT_S3", s3Faults.endpoint().toString());
-        overrides.put("INFERBUS_ENDPOINT_EVENTS", putEvents.endpoint().toString());
+        overrides.put("INFERBUS_ENDPOINT_DYNAMODB", functionsDynamoDb.endpoint().toString());
+        overrides.put("INFERBUS_ENDPOINT_S3", functionsS3.endpoint().toString());
+        overrides.put("INFERBUS_ENDPOINT_EVENTS", emulators.get("events").endpoint().toString());
         if (sageMaker != null) {
-            overrides.put("INFERBUS_ENDPOINT_SAGEMAKER", sageMaker.endpoint().toString());
+            overrides.put("INFERBUS_ENDPOINT_SAGEMAKER", emulators.get("sagemaker").endpoint().toString());
         }
+        // the gateways' certificate is the local authority's: the functions' JVMs trust it as they trust AWS's
+        overrides.put("JAVA_TOOL_OPTIONS", access.trust().javaToolOptions());
         Path logs = Files.createDirectories(workDirectory.resolve("logs"));
-        deployment.functions(lambda, overrides, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"), logs);
+        // each function signs with its execution role's session, as Lambda hands a function its role's credentials
+        deployment.functions(lambda, overrides, (name, roleArn) -> access.roleSession(roleArn, name).environment(), logs);
+        deployment.useAccess(access);
         deployment.asyncInvocation();
         deployment.subscriptions();
         deployment.rules(router, busName);
@@ -275,29 +313,48 @@ public final class LocalCloud implements AutoCloseable {
         OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
         started.add(models);
         Map<String, String[]> topics = new LinkedHashMap<>();
+        Map<String, SageMakerServer.AsyncStorage> storage = new LinkedHashMap<>();
+        Map<String, Principal> roles = new LinkedHashMap<>();
         for (Resource endpoint : endpoints) {
             JsonNode p = deployment.properties(endpoint);
+            String name = p.path("EndpointName").asText();
             Resource config = assembly.template().ofType("AWS::SageMaker::EndpointConfig").stream()
                     .filter(c -> deployment.attribute(c, "EndpointConfigName").equals(p.path("EndpointConfigName").asText()))
                     .findFirst().orElseThrow();
-            JsonNode notification = deployment.properties(config).path("AsyncInferenceConfig").path("OutputConfig").path("NotificationConfig");
-            topics.put(p.path("EndpointName").asText(), new String[] {notification.path("SuccessTopic").asText(null),
-                    notification.path("ErrorTopic").asText(null)});
+            JsonNode configProperties = deployment.properties(config);
+            JsonNode output = configProperties.path("AsyncInferenceConfig").path("OutputConfig");
+            JsonNode notification = output.path("NotificationConfig");
+            topics.put(name, new String[] {notification.path("SuccessTopic").asText(null), notification.path("ErrorTopic").asText(null)});
+            // SageMaker reads inputs, writes outputs and notifies as the execution role of the endpoint's model
+            String modelName = configProperties.path("ProductionVariants").path(0).path("ModelName").asText();
+            Resource model = assembly.template().ofType("AWS::SageMaker::Model").stream()
+                    .filter(m -> deployment.attribute(m, "ModelName").equals(modelName)).findFirst().orElseThrow();
+            var role = access.roleSession(deployment.properties(model).path("ExecutionRoleArn").asText(), "SageMaker");
+            roles.put(name, role.principal());
+            storage.put(name, new SageMakerServer.AsyncStorage(access.clientsAs(role).s3(),
+                    Optional.ofNullable(output.path("KmsKeyId").textValue())));
         }
-        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", port("sagemaker")), gpu, models::modelFor, clients.s3(),
+        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, storage::get,
                 bucketName, (endpoint, success, message) -> {
                     String topic = topics.getOrDefault(endpoint, new String[2])[success ? 0 : 1];
                     if (topic == null) {
                         LOG.warn("endpoint {} has no {} topic; the notification is dropped", endpoint, success ? "success" : "error");
                         return;
                     }
+                    access.check(roles.get(endpoint), "sns:Publish", topic, Map.of());
                     deployment.publish(topic, message);
                 }, AwsClients.REGION);
-        register(sageMaker);
+        registerUpstream(sageMaker);
+        register(access.gateway(AwsService.SAGEMAKER_RUNTIME, port("sagemaker"), sageMaker.endpoint()));
     }
 
     private void register(Emulator emulator) {
         emulators.put(emulator.service(), emulator);
+        started.add(emulator);
+    }
+
+    private void registerUpstream(Emulator emulator) {
+        upstreams.put(emulator.service(), emulator);
         started.add(emulator);
     }
 
@@ -506,7 +563,11 @@ public final class LocalCloud implements AutoCloseable {
      * chosen, so that no two services (started side by side) are handed the same one.
      */
     private static Map<String, Integer> ports(Settings settings) {
-        if (!settings.randomPorts()) {
+        return ports(settings.randomPorts());
+    }
+
+    private static Map<String, Integer> ports(boolean random) {
+        if (!random) {
             return DEFAULT_PORTS;
         }
         Map<String, Integer> ports = new LinkedHashMap<>();

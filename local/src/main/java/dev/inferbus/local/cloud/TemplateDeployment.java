@@ -86,6 +86,7 @@ final class TemplateDeployment implements AutoCloseable {
     private final Map<String, List<String>> subscriptions = new LinkedHashMap<>();
     private final List<AutoCloseable> sources = new ArrayList<>();
     private final List<String> notRun = new ArrayList<>();
+    private AccessControl access;
 
     TemplateDeployment(CloudAssembly assembly, AwsClients clients, LocalCloud.Settings settings, Path workDirectory) {
         this.assembly = assembly;
@@ -219,8 +220,9 @@ final class TemplateDeployment implements AutoCloseable {
      * handler, environment, memory and timeout; the local additions are the endpoint overrides and credentials.
      * Functions of other runtimes (CDK's bucket-deployment handler) are not run: their custom resources are.
      */
-    void functions(LambdaService lambda, Map<String, String> endpointOverrides, Map<String, String> credentials,
-                   Path logDirectory) throws IOException {
+    void functions(LambdaService lambda, Map<String, String> endpointOverrides,
+                   java.util.function.BiFunction<String, String, Map<String, String>> roleCredentials, Path logDirectory)
+            throws IOException {
         for (Resource function : ofType("AWS::Lambda::Function")) {
             JsonNode p = properties(function);
             String runtime = p.path("Runtime").asText();
@@ -237,7 +239,7 @@ final class TemplateDeployment implements AutoCloseable {
             FunctionDefinition definition = new FunctionDefinition(name, attribute(function, "Arn"), p.path("Handler").asText(),
                     taskRoot, environment, p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3), architecture,
                     concurrencyOf(function, p), logDirectory.resolve(name + ".log"));
-            FunctionPool pool = lambda.deploy(definition, credentials);
+            FunctionPool pool = lambda.deploy(definition, roleCredentials.apply(name, p.path("Role").asText()));
             DeployedFunction deployed = new DeployedFunction(function.logicalId(), definition, pool, attribute(function, "Arn"));
             functionsByLogicalId.put(function.logicalId(), deployed);
             functionsByArn.put(deployed.arn(), deployed);
@@ -366,6 +368,16 @@ final class TemplateDeployment implements AutoCloseable {
 
     // ---- invocation paths ----------------------------------------------------------------------------------
 
+    /** Who the Lambda service and EventBridge act as from here on: the template's roles and service principals. */
+    void useAccess(AccessControl access) {
+        this.access = access;
+    }
+
+    /** Clients signing as the function's execution role, which Lambda uses for its event sources and destinations. */
+    private AwsClients asRole(DeployedFunction function) {
+        return access.clientsAs(access.roleSession(roleArn(function), function.definition().name()));
+    }
+
     /** Each function's asynchronous invocation queue with its {@code EventInvokeConfig} (defaults: 2 retries, no destination). */
     void asyncInvocation() {
         Map<String, JsonNode> configs = new HashMap<>();
@@ -377,7 +389,7 @@ final class TemplateDeployment implements AutoCloseable {
             String name = function.definition().name();
             JsonNode p = configs.getOrDefault(name, JSON.createObjectNode());
             String destination = p.path("DestinationConfig").path("OnFailure").path("Destination").asText(null);
-            asyncInvokers.put(name, new AsyncInvoker(name, function.arn(), invoker(name), clients.sqs(),
+            asyncInvokers.put(name, new AsyncInvoker(name, function.arn(), invoker(name), asRole(function).sqs(),
                     new AsyncInvoker.Config(p.path("MaximumRetryAttempts").asInt(2), settings.asyncRetryDelay(),
                             destination == null ? null : queueUrlByArn(destination)),
                     function.definition().maxConcurrency()));
@@ -394,7 +406,7 @@ final class TemplateDeployment implements AutoCloseable {
             }
             List<RouteTarget> targets = new ArrayList<>();
             for (JsonNode target : p.path("Targets")) {
-                targets.add(target(rule, target));
+                targets.add(target(rule, attribute(rule, "Arn"), target));
             }
             router.addRule(rule.logicalId(), p.path("EventPattern").toString(), (event, json) -> {
                 for (RouteTarget target : targets) {
@@ -408,7 +420,7 @@ final class TemplateDeployment implements AutoCloseable {
         }
     }
 
-    private RouteTarget target(Resource rule, JsonNode target) {
+    private RouteTarget target(Resource rule, String ruleArn, JsonNode target) {
         String arn = target.path("Arn").asText();
         if (target.has("InputTransformer")) {
             throw new IllegalStateException(rule.logicalId() + ".Targets." + target.path("Id").asText()
@@ -418,11 +430,18 @@ final class TemplateDeployment implements AutoCloseable {
         RouteTarget delivery;
         if (arn.startsWith("arn:aws:sqs:")) {
             String url = queueUrlByArn(arn);
-            delivery = (event, json) -> clients.sqs().sendMessage(b -> b.queueUrl(url).messageBody(json));
+            delivery = (event, json) -> {
+                // EventBridge sends as its service principal: the queue's policy must allow it for this rule
+                // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions)
+                sentByEventBridge(ruleArn, arn);
+                clients.sqs().sendMessage(b -> b.queueUrl(url).messageBody(json));
+            };
         } else if (arn.startsWith("arn:aws:kinesis:")) {
             String stream = arn.substring(arn.lastIndexOf('/') + 1);
             String keyPath = target.path("KinesisParameters").path("PartitionKeyPath").asText(null);
-            delivery = (event, json) -> clients.kinesis().putRecord(b -> b.streamName(stream)
+            // EventBridge puts records with the target's role (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html)
+            AwsClients role = access.clientsAs(access.roleSession(target.path("RoleArn").asText(), "events"));
+            delivery = (event, json) -> role.kinesis().putRecord(b -> b.streamName(stream)
                     .partitionKey(partitionKey(event, keyPath))
                     .data(SdkBytes.fromString(json, StandardCharsets.UTF_8)));
         } else if (arn.startsWith("arn:aws:lambda:")) {
@@ -436,14 +455,14 @@ final class TemplateDeployment implements AutoCloseable {
             JsonNode selected = event.at(inputPath.replaceFirst("^\\$", "").replace('.', '/'));
             delivery.deliver(selected, selected.toString());
         };
-        return withRetries(rule.logicalId(), target, input);
+        return withRetries(rule.logicalId(), ruleArn, target, input);
     }
 
     /**
      * EventBridge retries a target it cannot deliver to ({@code RetryPolicy.MaximumRetryAttempts}, 185 by
      * default) and then sends the event to the target's dead-letter queue, if it has one.
      */
-    private RouteTarget withRetries(String rule, JsonNode target, RouteTarget delivery) {
+    private RouteTarget withRetries(String rule, String ruleArn, JsonNode target, RouteTarget delivery) {
         int attempts = 1 + Math.min(target.path("RetryPolicy").path("MaximumRetryAttempts").asInt(185), settings.maxTargetRetries());
         String dlqArn = target.path("DeadLetterConfig").path("Arn").asText(null);
         String dlqUrl = dlqArn == null ? null : queueUrlByArn(dlqArn);
@@ -462,8 +481,14 @@ final class TemplateDeployment implements AutoCloseable {
             }
             LOG.warn("rule {} could not deliver event {} after {} attempts; sent to the target's DLQ: {}", rule,
                     event.path("id").asText(), attempts, last.toString());
+            sentByEventBridge(ruleArn, dlqArn);
             clients.sqs().sendMessage(b -> b.queueUrl(dlqUrl).messageBody(json));
         };
+    }
+
+    private void sentByEventBridge(String ruleArn, String queueArn) {
+        access.check(AccessControl.service("events.amazonaws.com"), "sqs:SendMessage", queueArn,
+                Map.of("aws:SourceArn", ruleArn, "aws:SourceAccount", AwsClients.ACCOUNT));
     }
 
     /**
@@ -494,13 +519,13 @@ final class TemplateDeployment implements AutoCloseable {
             if (source.startsWith("arn:aws:sqs:")) {
                 String url = queueUrlByArn(source);
                 int concurrency = p.path("ScalingConfig").path("MaximumConcurrency").asInt(function.definition().maxConcurrency());
-                sources.add(new SqsEventSource(name, invoker(name), clients.sqs(), url, SqsEventSource.arnOf(clients.sqs(), url),
+                sources.add(new SqsEventSource(name, invoker(name), asRole(function).sqs(), url, source,
                         AwsClients.REGION, new SqsEventSource.Settings(p.path("BatchSize").asInt(10),
                         Duration.ofSeconds(p.path("MaximumBatchingWindowInSeconds").asInt(0)), concurrency, partial)));
             } else if (source.startsWith("arn:aws:kinesis:")) {
                 String destination = p.path("DestinationConfig").path("OnFailure").path("Destination").asText(null);
-                sources.add(new KinesisEventSource(name, function.arn(), AwsClients.REGION, invoker(name), clients.kinesis(),
-                        clients.sqs(), source.substring(source.lastIndexOf('/') + 1),
+                sources.add(new KinesisEventSource(name, function.arn(), AwsClients.REGION, invoker(name), asRole(function).kinesis(),
+                        asRole(function).sqs(), source.substring(source.lastIndexOf('/') + 1),
                         destination == null ? null : queueUrlByArn(destination),
                         new KinesisEventSource.Settings(p.path("BatchSize").asInt(100), p.path("BisectBatchOnFunctionError").asBoolean(false),
                                 settings.kinesisRetryAttempts(p.path("MaximumRetryAttempts").asInt(-1)), partial), JSON));

@@ -67,12 +67,18 @@ public final class Relay {
 
     /** Sends the request upstream; the answer's body is a stream the caller must read or close. */
     public HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
+        return forward(incoming, Set.of());
+    }
+
+    /** As {@link #forward(Incoming)}, without the headers named in {@code withheld} (lower case). */
+    public HttpResponse<InputStream> forward(Incoming incoming, Set<String> withheld) throws IOException, InterruptedException {
         ProxiedRequest request = incoming.request();
         String query = request.query().isEmpty() ? "" : "?" + request.query();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + request.path() + query))
                 .method(request.method(), publisher(incoming));
         request.headers().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_FORWARDED.contains(lower) && !withheld.contains(lower)) {
                 values.forEach(value -> builder.header(name, value));
             }
         });

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * A SageMaker stand-in on loopback, serving the catalog's gpu endpoints with a local text model. It speaks both
@@ -106,16 +107,26 @@ public final class SageMakerServer implements Emulator {
     private final ExecutorService requests;
     private final ExecutorService asyncWork;
     private final Map<String, Served> endpoints = new LinkedHashMap<>();
-    private final S3Client s3;
+    private final Function<String, AsyncStorage> storage;
     private final String outputBucket;
     private final Notifier notifier;
     private final String region;
     private final AtomicReference<Faults> faults = new AtomicReference<>(Faults.NONE);
     private final SplittableRandom random = new SplittableRandom(42);
 
-    private SageMakerServer(HttpServer server, S3Client s3, String outputBucket, Notifier notifier, String region) {
+    /**
+     * Where an asynchronous endpoint reads its inputs and writes its outputs: S3 as the endpoint's execution role
+     * (SageMaker uses the role the model names), outputs encrypted under the endpoint's {@code KmsKeyId} when it has
+     * one ({@code AsyncInferenceConfig.OutputConfig.KmsKeyId},
+     * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html).
+     */
+    public record AsyncStorage(S3Client s3, Optional<String> kmsKeyId) {
+    }
+
+    private SageMakerServer(HttpServer server, Function<String, AsyncStorage> storage, String outputBucket, Notifier notifier,
+                            String region) {
         this.server = server;
-        this.s3 = s3;
+        this.storage = storage;
         this.outputBucket = outputBucket;
         this.notifier = notifier;
         this.region = region;
@@ -126,12 +137,13 @@ public final class SageMakerServer implements Emulator {
     /**
      * @param models the gpu models to serve, each on its endpoint with the model {@code modelFor} gives it
      * @param address where to listen: loopback in the local cloud, every interface inside a container
-     * @param s3 where asynchronous inputs are read and outputs written; null when only real-time is served
+     * @param storage each asynchronous endpoint's storage, by endpoint name; null when only real-time is served
      */
     public static SageMakerServer start(InetSocketAddress address, List<ModelSpec> models, Function<ModelSpec, TextModel> modelFor,
-                                        S3Client s3, String outputBucket, Notifier notifier, String region) throws IOException {
+                                        Function<String, AsyncStorage> storage, String outputBucket, Notifier notifier,
+                                        String region) throws IOException {
         HttpServer http = HttpServer.create(address, 128);
-        SageMakerServer sageMaker = new SageMakerServer(http, s3, outputBucket, notifier, region);
+        SageMakerServer sageMaker = new SageMakerServer(http, storage, outputBucket, notifier, region);
         for (ModelSpec model : models) {
             sageMaker.endpoints.put(model.endpoint().name(), sageMaker.new Served(model.endpoint(), modelFor.apply(model)));
         }
@@ -232,7 +244,7 @@ public final class SageMakerServer implements Emulator {
     }
 
     private void invokeAsync(HttpExchange exchange, Served served) throws IOException {
-        if (served.spec.mode() != EndpointSpec.Mode.ASYNC || s3 == null) {
+        if (served.spec.mode() != EndpointSpec.Mode.ASYNC || storage == null) {
             error(exchange, 400, "ValidationError", "Endpoint " + served.spec.name() + " is not configured for asynchronous inference.");
             return;
         }
@@ -263,24 +275,25 @@ public final class SageMakerServer implements Emulator {
         message.putObject("requestParameters").put("contentType", served.format.contentType())
                 .put("endpointName", served.spec.name()).put("inputLocation", input);
         boolean success;
+        AsyncStorage store = storage.apply(served.spec.name());
         try {
             URI in = URI.create(input);
-            byte[] body = s3.getObjectAsBytes(b -> b.bucket(in.getHost()).key(in.getPath().substring(1))).asByteArray();
+            byte[] body = store.s3().getObjectAsBytes(b -> b.bucket(in.getHost()).key(in.getPath().substring(1))).asByteArray();
             ContainerRequest request = served.format.readRequest(body);
             served.inputs.addAndGet(request.texts().size());
             Optional<ContainerError> overLimit = overTokenLimit(served.model, request);
             if (overLimit.isPresent()) {
-                failAsync(message, failure, "ClientError: " + overLimit.get().body());
+                failAsync(store, message, failure, "ClientError: " + overLimit.get().body());
                 success = false;
             } else {
                 byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8)
                         : served.format.writeResponse(served.model.embed(request.texts()));
-                put(output, result);
+                put(store, output, result);
                 message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
                 success = true;
             }
         } catch (Exception e) {
-            failAsync(message, failure, (e instanceof MalformedPayloadException ? "ClientError: " : "ServerError: ") + e.getMessage());
+            failAsync(store, message, failure, (e instanceof MalformedPayloadException ? "ClientError: " : "ServerError: ") + e.getMessage());
             success = false;
         } finally {
             served.inFlight.decrementAndGet();
@@ -293,8 +306,8 @@ public final class SageMakerServer implements Emulator {
         }
     }
 
-    private void failAsync(ObjectNode message, String failure, String reason) {
-        put(failure, reason.getBytes(StandardCharsets.UTF_8));
+    private void failAsync(AsyncStorage store, ObjectNode message, String failure, String reason) {
+        put(store, failure, reason.getBytes(StandardCharsets.UTF_8));
         message.put("failureReason", reason);
         message.putObject("responseParameters").put("contentType", "text/plain").put("failureLocation", failure);
     }
@@ -319,9 +332,12 @@ public final class SageMakerServer implements Emulator {
                         .put("error_type", "Validation").toString()));
     }
 
-    private void put(String location, byte[] bytes) {
+    private void put(AsyncStorage store, String location, byte[] bytes) {
         URI uri = URI.create(location);
-        s3.putObject(b -> b.bucket(uri.getHost()).key(uri.getPath().substring(1)), RequestBody.fromBytes(bytes));
+        store.s3().putObject(b -> {
+            b.bucket(uri.getHost()).key(uri.getPath().substring(1));
+            store.kmsKeyId().ifPresent(key -> b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(key));
+        }, RequestBody.fromBytes(bytes));
     }
 
     private void enter(Served served) {

@@ -65,7 +65,7 @@ public final class Soak {
 
     /** Settings for the soak's cloud: retries within seconds, enough receives that faults alone rarely dead-letter. */
     public static LocalCloud.Settings settings() {
-        return new LocalCloud.Settings(true, 10, 5, 3, Duration.ofMillis(200), 2);
+        return new LocalCloud.Settings(true, 10, 5, 3, Duration.ofMillis(200), 2, true);
     }
 
     public Report run(LocalCloud cloud, FaultRates rates, int events, int perSecond) throws InterruptedException {

@@ -175,7 +175,7 @@ public final class AuthGateway implements Emulator {
     private void forward(HttpExchange exchange, Relay.Incoming incoming) throws IOException, InterruptedException {
         HttpResponse<InputStream> response;
         try {
-            response = relay.forward(incoming);
+            response = relay.forward(incoming, service.consumedHeaders());
         } catch (IOException e) {
             LOG.warn("IAM gateway for {}: the upstream did not answer a {}: {}", service, incoming.request().method(), e.toString());
             Relay.badGateway(exchange, "IAM gateway", e.toString());

@@ -32,6 +32,18 @@ public enum AwsService {
         this.classifiers = classifiers;
     }
 
+    /**
+     * Headers the gateway acts on and the emulator behind it must not see: the session token (authentication is the
+     * gateway's; s3proxy refuses the header), and for S3 the SSE-KMS request headers (KMS is emulated here, in the
+     * gateway's key checks; the emulator stores bytes as they come).
+     */
+    public java.util.Set<String> consumedHeaders() {
+        return this == S3
+                ? java.util.Set.of("x-amz-security-token", "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+                        "x-amz-server-side-encryption-context", "x-amz-server-side-encryption-bucket-key-enabled")
+                : java.util.Set.of("x-amz-security-token");
+    }
+
     /** The service in the SigV4 credential scope, and the name of the local endpoint ({@code endpoint.<name>=…}). */
     public String signingName() {
         return signingName;

@@ -58,10 +58,49 @@ final class S3Calls implements Classifier {
     private static final Map<String, String> OBJECT_DEFAULT = Map.of("GET", "GetObject", "HEAD", "GetObject",
             "PUT", "PutObject", "POST", "PutObject", "DELETE", "DeleteObject");
 
+    /**
+     * SSE-KMS: writing an object under a KMS key takes {@code kms:GenerateDataKey} on the key, reading it
+     * {@code kms:Decrypt}, each allowed by the key policy and IAM, S3 asking KMS on the caller's behalf
+     * ("Using server-side encryption with AWS KMS keys (SSE-KMS)", "Permissions",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
+     */
+    private static final String SSE = "x-amz-server-side-encryption";
+    private static final String SSE_KEY = "x-amz-server-side-encryption-aws-kms-key-id";
+    private static final int REMEMBERED_OBJECTS = 100_000;
+
     private final Arns arns;
+    /** The KMS key of each object written with SSE-KMS through this gateway: its reads need kms:Decrypt on it. */
+    private final Map<String, String> keyOfObject = new java.util.concurrent.ConcurrentHashMap<>();
 
     S3Calls(Arns arns) {
         this.arns = arns;
+    }
+
+    @Override
+    public boolean learnsFrom(ProxiedRequest request) {
+        return request.method().equals("PUT") && kmsKey(request) != null;
+    }
+
+    @Override
+    public void learn(ProxiedRequest request, String contentType, byte[] answer) {
+        if (keyOfObject.size() < REMEMBERED_OBJECTS) {
+            keyOfObject.put(objectArn(request), kmsKey(request));
+        }
+    }
+
+    /** The customer key a write names, or null when it asks for no SSE-KMS (or for S3's own aws/s3 key). */
+    private static String kmsKey(ProxiedRequest request) {
+        return "aws:kms".equals(request.header(SSE)) ? request.header(SSE_KEY) : null;
+    }
+
+    private String objectArn(ProxiedRequest request) {
+        String path = request.path().startsWith("/") ? request.path().substring(1) : request.path();
+        int slash = path.indexOf('/');
+        return arns.object(PercentCoding.decode(path.substring(0, slash)), PercentCoding.decode(path.substring(slash + 1)));
+    }
+
+    private ServiceCall kms(String action, String key) {
+        return new ServiceCall("kms:" + action, key, Map.of("kms:ViaService", "s3." + arns.region() + ".amazonaws.com"));
     }
 
     @Override
@@ -83,8 +122,16 @@ final class S3Calls implements Classifier {
             return List.of(call(action, resource, context));
         }
         List<ServiceCall> calls = new ArrayList<>();
-        calls.add(call(subresource(OBJECT, method, query, OBJECT_DEFAULT.getOrDefault(method, "GetObject")),
-                arns.object(bucket, key), Map.of()));
+        String action = subresource(OBJECT, method, query, OBJECT_DEFAULT.getOrDefault(method, "GetObject"));
+        calls.add(call(action, arns.object(bucket, key), Map.of()));
+        String writeKey = method.equals("PUT") ? kmsKey(request) : null;
+        if (writeKey != null) {
+            calls.add(kms("GenerateDataKey", writeKey));
+        }
+        String readKey = action.equals("GetObject") ? keyOfObject.get(arns.object(bucket, key)) : null;
+        if (readKey != null) {
+            calls.add(kms("Decrypt", readKey));
+        }
         String copySource = request.header("x-amz-copy-source");
         if (copySource != null && method.equals("PUT")) {
             calls.add(call("GetObject", copySource(copySource), Map.of()));
