@@ -1,10 +1,21 @@
 package dev.inferbus.local.cli;
 
+import static picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST;
+
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.Help.Column;
+import picocli.CommandLine.Help.TextTable;
+import picocli.CommandLine.IHelpSectionRenderer;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -12,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * {@code ./inferbus COMMAND}: the entry point the launcher script runs, picocli's top-level command. Its
  * {@code subcommands} list is the one place a command is registered: a new command is a {@link CliCommand} class
- * and its line there.
+ * and its line there. The launcher runs {@code test}, {@code build}, {@code cdk-app}, {@code bench} and
+ * {@code train-samples} itself; they are listed here too ({@link LauncherCommands}) so that {@code help} shows them.
  *
  * <p>Exit status: 0 done, 1 failed ({@code error: …} and the causes; the stack trace too with {@code INFERBUS_DEBUG}
  * set), 2 misuse (unknown command or option, missing, extra or bad parameter: the problem and the command's usage
@@ -34,8 +46,16 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 DemoCommand.class,
                 PutCommand.class,
                 ServeEndpointCommand.class,
+                LauncherCommands.Test.class,
+                LauncherCommands.Build.class,
+                LauncherCommands.CdkApp.class,
+                LauncherCommands.Bench.class,
+                LauncherCommands.TrainSamples.class,
         })
 public final class Main {
+
+    private static final String LAUNCHER_COMMAND_LIST_HEADING = "launcherCommandListHeading";
+    private static final String LAUNCHER_COMMAND_LIST = "launcherCommandList";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this usage (the list of commands)")
     boolean help;
@@ -75,12 +95,39 @@ public final class Main {
         cli.setExpandAtFiles(false);
         // an option given twice takes its last value, as the hand-written parsers did
         cli.setOverwrittenOptionsAllowed(true);
+        listLauncherCommandsApart(cli.getCommandSpec().usageMessage());
         cli.setParameterExceptionHandler(Main::misuse);
         cli.setExecutionExceptionHandler((e, command, parseResult) -> {
             printError(e, err);
             return CommandLine.ExitCode.SOFTWARE;
         });
         return cli;
+    }
+
+    /** The usage lists this program's commands, then under their own heading those the launcher runs itself. */
+    private static void listLauncherCommandsApart(UsageMessageSpec usage) {
+        Map<String, IHelpSectionRenderer> sections = new LinkedHashMap<>(usage.sectionMap());
+        sections.put(SECTION_KEY_COMMAND_LIST, help -> commandList(help, false));
+        sections.put(LAUNCHER_COMMAND_LIST_HEADING, help -> help.createHeading("%nRun by the launcher script ./inferbus itself:%n"));
+        sections.put(LAUNCHER_COMMAND_LIST, help -> commandList(help, true));
+        List<String> keys = new ArrayList<>(usage.sectionKeys());
+        keys.addAll(keys.indexOf(SECTION_KEY_COMMAND_LIST) + 1, List.of(LAUNCHER_COMMAND_LIST_HEADING, LAUNCHER_COMMAND_LIST));
+        usage.sectionMap(sections).sectionKeys(keys);
+    }
+
+    /** One line per command, its header or the first line of its description; both lists in the same columns. */
+    private static String commandList(Help help, boolean launcher) {
+        int nameWidth = help.subcommands().keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+        TextTable table = TextTable.forColumns(help.colorScheme(), new Column(nameWidth, 2, Column.Overflow.SPAN),
+                new Column(help.commandSpec().usageMessage().width() - nameWidth, 2, Column.Overflow.WRAP));
+        help.subcommands().forEach((name, command) -> {
+            if ((command.commandSpec().userObject() instanceof LauncherCommands.LauncherCommand) == launcher) {
+                UsageMessageSpec usage = command.commandSpec().usageMessage();
+                String line = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+                table.addRowValues(help.colorScheme().commandText(name), help.colorScheme().text(String.format(line)));
+            }
+        });
+        return table.toString();
     }
 
     /** A command line that cannot run: what is wrong, a suggestion for a misspelt name, the command's usage; exit 2. */
