@@ -35,7 +35,7 @@ final class LauncherCommands {
     }
 
     @Command(name = "test", description = {"Run the whole test suite (./mvnw verify), what CI runs.", LAUNCHER,
-            "MAVEN_ARGs go to Maven, e.g. -pl local -am -Dtest='dev.inferbus.local.cli.*Test' -Dsurefire.failIfNoSpecifiedTests=false."})
+            "MAVEN_ARGs go to Maven after verify, e.g. -pl events -am for one module and those it needs."})
     static final class Test extends LauncherCommand {
 
         @Parameters(paramLabel = "MAVEN_ARG", arity = "0..*", description = "more arguments for ./mvnw verify")
