@@ -5,39 +5,47 @@ import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.soak.Soak;
 import dev.inferbus.local.demo.Demo;
-import java.io.PrintStream;
 import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: deploys the synthesized template to the local cloud (every function a process of its zip), puts every sample event through PutEvents, waits
  * for the results, prints them and stops. Exit 0 iff every sample ended as it promises.
  */
-final class DemoCommand {
+@Command(name = "demo", description = {"Put every sample event through the local cloud; check results.",
+        "Exit 0 iff every sample ended as it promises. --soak is the reliability run instead: many mixed good and bad "
+                + "events with faults on, then a reconciliation of events against rows, result events and DLQs; exit 0 "
+                + "iff nothing was lost or doubled."})
+final class DemoCommand extends CliCommand {
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @ArgGroup(exclusive = false)
+    SoakOptions soak;
 
-    DemoCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    /** {@code --soak [--events N] [--rate EVENTS_PER_SECOND]}: the numbers belong to the soak alone. */
+    static final class SoakOptions {
+
+        @Option(names = "--soak", required = true, description = "run the soak instead of the demo")
+        boolean soak;
+
+        // the defaults are the annotations' own: picocli knows a group's values only once the group is given
+        @Option(names = "--events", paramLabel = "N", defaultValue = "20000", description = "events the soak puts (default: ${DEFAULT-VALUE})")
+        int events;
+
+        @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", defaultValue = "200", description = "the soak's highest rate of puts (default: ${DEFAULT-VALUE})")
+        int rate;
     }
 
-    int run(String[] args) throws Exception {
-        boolean soak = false;
-        int events = 20_000;
-        int rate = 200;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--soak" -> soak = true;
-                case "--events" -> events = Integer.parseInt(args[++i]);
-                case "--rate" -> rate = Integer.parseInt(args[++i]);
-                default -> {
-                    err.println("usage: ./inferbus demo [--soak [--events N] [--rate EVENTS_PER_SECOND]]");
-                    return 2;
-                }
-            }
+    @Override
+    public Integer call() throws Exception {
+        if (soak == null) {
+            return demo();
         }
-        return soak ? soak(events, rate) : demo();
+        if (soak.events < 1 || soak.rate < 1) {
+            throw misuse("--events and --rate must be at least 1");
+        }
+        return soak(soak.events, soak.rate);
     }
 
     /** {@code --soak}: the reconciliation of many mixed events with faults on; exit 0 iff nothing lost or doubled. */

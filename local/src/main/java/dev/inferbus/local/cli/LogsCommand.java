@@ -1,30 +1,32 @@
 package dev.inferbus.local.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code logs FUNCTION [--follow]}: prints the output of a function's execution environments in the running (or
  * last) {@code ./inferbus up} — one file per function, as CloudWatch Logs keeps one log group per function.
  * FUNCTION is the catalog's name ({@code cpu-direct}) or the deployed one.
  */
-final class LogsCommand {
+@Command(name = "logs", description = {"Print a function's log in the running (or last) 'up'.",
+        "One file per function, as CloudWatch Logs keeps one log group per function."})
+final class LogsCommand extends CliCommand {
 
     private static final String FUNCTIONS_FILE = "functions.properties";
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @Parameters(index = "0", paramLabel = "FUNCTION", description = "the catalog's function name (cpu-direct) or the deployed one")
+    String function;
 
-    LogsCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
+    @Option(names = "--follow", description = "keep printing what the function writes, until Ctrl-C")
+    boolean follow;
 
     static Path upDirectory(Path root) {
         return root.resolve("local/target/up");
@@ -44,11 +46,8 @@ final class LogsCommand {
         }
     }
 
-    int run(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals("--follow"))) {
-            err.println("usage: ./inferbus logs FUNCTION [--follow]");
-            return 2;
-        }
+    @Override
+    public Integer call() throws Exception {
         Path work = upDirectory(dev.inferbus.local.template.Synthesizer.projectRoot());
         Properties names = new Properties();
         Path file = work.resolve(FUNCTIONS_FILE);
@@ -59,9 +58,9 @@ final class LogsCommand {
         try (var reader = Files.newBufferedReader(file)) {
             names.load(reader);
         }
-        String deployed = names.getProperty(args[0], names.containsValue(args[0]) ? args[0] : null);
+        String deployed = names.getProperty(function, names.containsValue(function) ? function : null);
         if (deployed == null) {
-            err.println("error: unknown function '" + args[0] + "' (functions: " + names.stringPropertyNames() + ")");
+            err.println("error: unknown function '" + function + "' (functions: " + names.stringPropertyNames() + ")");
             return 2;
         }
         Path log = work.resolve("logs").resolve(deployed + ".log");
@@ -81,10 +80,10 @@ final class LogsCommand {
                     position += bytes.length;
                 }
             }
-            if (args.length == 2) {
+            if (follow) {
                 Thread.sleep(500);
             }
-        } while (args.length == 2);
+        } while (follow);
         return 0;
     }
 }

@@ -4,11 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.local.cloud.AwsClients;
-import java.io.PrintStream;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.emulators.Emulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -19,34 +26,41 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
  * the default AWS credentials and region. A file holds one event ({@code source}, {@code detail-type},
  * {@code detail}, as in {@code events/samples/}) or a list of them. Exit 1 if any entry was refused.
  */
-final class PutCommand {
+@Command(name = "put", defaultValueProvider = PutCommand.Defaults.class,
+        description = {"Put event files on a running 'up' or, with --aws, on AWS.",
+                "A file holds one event (source, detail-type, detail, as in events/samples/) or a list of them. "
+                        + "Exit 1 if any entry was refused."})
+final class PutCommand extends CliCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @Option(names = "--endpoint", paramLabel = "URL", description = "the PutEvents endpoint of a running ./inferbus up (default: ${DEFAULT-VALUE})")
+    URI endpoint;
 
-    PutCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+    @Option(names = "--aws", description = "put on the deployed bus, with the default AWS credentials and region (not with --endpoint)")
+    boolean aws;
+
+    @Option(names = "--bus", paramLabel = "NAME", description = "the event bus (default: the catalog's)")
+    String bus;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "event files, e.g. events/samples/valid/*.json")
+    List<Path> files;
+
+    /** {@code --endpoint}'s default: the events port of an {@code up} on its default ports. */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+
+        @Override
+        public String defaultValue(ArgSpec argument) {
+            return argument.isOption() && ((OptionSpec) argument).longestName().equals("--endpoint")
+                    ? Emulator.loopback(LocalCloud.DEFAULT_PORTS.get("events")).toString()
+                    : null;
+        }
     }
 
-    int run(String[] args) throws Exception {
-        URI endpoint = dev.inferbus.local.emulators.Emulator.loopback(dev.inferbus.local.cloud.LocalCloud.DEFAULT_PORTS.get("events"));
-        boolean aws = false;
-        String bus = null;
-        List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--endpoint" -> endpoint = URI.create(args[++i]);
-                case "--aws" -> aws = true;
-                case "--bus" -> bus = args[++i];
-                default -> files.add(Path.of(args[i]));
-            }
-        }
-        if (files.isEmpty()) {
-            err.println("usage: ./inferbus put [--endpoint URL | --aws] [--bus NAME] FILE...");
-            return 2;
+    @Override
+    public Integer call() throws Exception {
+        if (aws && spec.commandLine().getParseResult().hasMatchedOption("--endpoint")) {
+            throw misuse("--endpoint and --aws exclude each other: --aws puts on the deployed bus");
         }
         String busName = bus != null ? bus : CatalogLoader.loadClasspath().bus();
         List<PutEventsRequestEntry> entries = new ArrayList<>();

@@ -14,40 +14,36 @@ import dev.inferbus.functions.batch.ScoringRequest;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code score MODEL JSON}: scores one task input (the {@code input} object of an event) in process with the same
- * runtime the handlers use. Exit 0 with the output JSON on stdout; exit 2 with one line naming the field on bad
- * input or an unknown model.
+ * {@code score [--catalog FILE] MODEL JSON}: scores one task input (the {@code input} object of an event) in process
+ * with the same runtime the handlers use. Exit 0 with the output JSON on stdout; exit 2 with one line naming the field
+ * on bad input or an unknown model.
  */
-final class ScoreCommand {
+@Command(name = "score", description = {"Score one input in process and print the output JSON.",
+        "Runs a cpu-tier model of the catalog with the runtime the Lambda handlers use; bad input or an unknown model "
+                + "exits 2 with one line naming the field."})
+final class ScoreCommand extends CliCommand {
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @Option(names = "--catalog", paramLabel = "FILE", description = "the model catalog (default: the one on the classpath, samples/catalog.yaml)")
+    Path catalogPath;
 
-    ScoreCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
+    @Parameters(index = "0", paramLabel = "MODEL", description = "a cpu-tier model id of the catalog, e.g. sentence-embedder")
+    String modelId;
 
-    int run(String[] args) {
-        String catalogPath = null;
-        int first = 0;
-        if (args.length >= 2 && args[0].equals("--catalog")) {
-            catalogPath = args[1];
-            first = 2;
-        }
-        if (args.length - first != 2) {
-            err.println("usage: ./inferbus score [--catalog catalog.yaml] MODEL JSON");
-            return 2;
-        }
-        String modelId = args[first];
+    @Parameters(index = "1", paramLabel = "JSON", description = "the task input, e.g. '{\"text\":\"a cat sits on the mat\"}'")
+    String json;
+
+    @Override
+    public Integer call() {
         ModelCatalog catalog;
         try {
-            catalog = catalogPath == null ? CatalogLoader.loadClasspath() : CatalogLoader.load(Path.of(catalogPath));
+            catalog = catalogPath == null ? CatalogLoader.loadClasspath() : CatalogLoader.load(catalogPath);
         } catch (CatalogException e) {
             err.println("error: " + e.getMessage());
             return 2;
@@ -65,7 +61,7 @@ final class ScoreCommand {
         EventCodec codec = EventCodec.create();
         JsonNode input;
         try {
-            input = codec.mapper().readTree(args[first + 1]);
+            input = codec.mapper().readTree(json);
         } catch (JsonProcessingException e) {
             err.println("error: /: not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
             return 2;

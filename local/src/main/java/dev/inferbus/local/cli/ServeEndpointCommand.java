@@ -8,12 +8,14 @@ import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
 import dev.inferbus.local.sagemaker.SageMakerServer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code serve-endpoint MODEL [--port 8080] [--bind 127.0.0.1]}: one gpu model's local artifact behind SageMaker's
@@ -21,42 +23,26 @@ import java.util.concurrent.CountDownLatch;
  * the bring-your-own-container image in {@code samples/Dockerfile}. It binds loopback unless told otherwise: the
  * server has no authentication, and only a container (where SageMaker reaches it from outside) needs every interface.
  */
-final class ServeEndpointCommand {
+@Command(name = "serve-endpoint", description = {"Serve a gpu model's local artifact as a SageMaker container.",
+        "GET /ping and POST /invocations in the model's wire format, as samples/Dockerfile runs it. It binds loopback "
+                + "unless --bind says otherwise: the server has no authentication."})
+final class ServeEndpointCommand extends CliCommand {
 
-    private static final String USAGE = "usage: ./inferbus serve-endpoint MODEL [--port 8080] [--bind 127.0.0.1]";
+    @Parameters(index = "0", paramLabel = "MODEL", description = "a gpu model of the catalog, e.g. document-embedder")
+    String model;
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @Option(names = "--port", paramLabel = "PORT", description = "the port to listen on, 0 for a free one (default: ${DEFAULT-VALUE})")
+    int port = 8080;
 
-    ServeEndpointCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "the address to listen on; 0.0.0.0 in a container (default: ${DEFAULT-VALUE})")
+    String bind = InetAddress.getLoopbackAddress().getHostAddress();
 
     /** What the command line asks for. */
     record Options(String model, int port, String bind) {
+    }
 
-        /** The options of {@code args}, or empty when they are no valid command line. */
-        static Optional<Options> parse(String[] args) {
-            if (args.length == 0 || args[0].startsWith("--")) {
-                return Optional.empty();
-            }
-            int port = 8080;
-            String bind = InetAddress.getLoopbackAddress().getHostAddress();
-            for (int i = 1; i < args.length; i++) {
-                if (i + 1 >= args.length) {
-                    return Optional.empty();
-                }
-                switch (args[i]) {
-                    case "--port" -> port = Integer.parseInt(args[++i]);
-                    case "--bind" -> bind = args[++i];
-                    default -> {
-                        return Optional.empty();
-                    }
-                }
-            }
-            return Optional.of(new Options(args[0], port, bind));
-        }
+    Options options() {
+        return new Options(model, port, bind);
     }
 
     /** A model being served: its server and its loaded model, closed together. */
@@ -73,26 +59,25 @@ final class ServeEndpointCommand {
         }
     }
 
-    int run(String[] args) throws Exception {
-        Optional<Options> options = Options.parse(args);
-        if (options.isEmpty()) {
-            err.println(USAGE);
-            return 2;
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65_535) {
+            throw misuse("--port must be from 0 to 65535, not " + port);
         }
         ModelCatalog catalog = CatalogLoader.loadClasspath();
-        Optional<ModelSpec> model = catalog.find(options.get().model()).filter(m -> m.tier() == Tier.GPU);
-        if (model.isEmpty()) {
-            err.println("error: '" + options.get().model() + "' is not a gpu model of the catalog (gpu models: "
+        Optional<ModelSpec> gpuModel = catalog.find(model).filter(m -> m.tier() == Tier.GPU);
+        if (gpuModel.isEmpty()) {
+            err.println("error: '" + model + "' is not a gpu model of the catalog (gpu models: "
                     + catalog.models().stream().filter(m -> m.tier() == Tier.GPU).map(ModelSpec::id).toList() + ")");
             return 2;
         }
-        Serving serving = serve(model.get(), options.get());
+        Serving serving = serve(gpuModel.get(), options());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             serving.close();
             stopped.countDown();
         }, "serve-endpoint-shutdown"));
-        out.println("serving " + model.get().id() + " (" + model.get().endpoint().format().wireName() + ") on "
+        out.println("serving " + gpuModel.get().id() + " (" + gpuModel.get().endpoint().format().wireName() + ") on "
                 + serving.address().getAddress().getHostAddress() + ":" + serving.address().getPort());
         out.flush();
         stopped.await();

@@ -2,35 +2,30 @@ package dev.inferbus.local.cli;
 
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.template.Synthesizer;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code up [--random-ports]}: synthesizes the CDK app, deploys its template to the local cloud and stays up until
  * Ctrl-C or SIGTERM, which stop every process it started. Prints one {@code endpoint.<service>=<url>} line per
  * service, the functions it started and what it does not emulate, then {@code ready}.
  */
-final class UpCommand {
+@Command(name = "up", description = {"Deploy the template to the embedded local cloud until Ctrl-C.",
+        "Synthesizes the CDK app and deploys its template. Prints one endpoint.<service>=<url> line per service, the functions it started and what it does not emulate, "
+                + "then 'ready'; Ctrl-C or SIGTERM stops every process it started."})
+final class UpCommand extends CliCommand {
 
-    private final PrintStream out;
-    private final PrintStream err;
+    @Option(names = "--random-ports", description = "listen on free ports instead of the default ones (events on 4010, ...)")
+    boolean randomPorts;
 
-    UpCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
-    int run(String[] args) throws Exception {
+    @Override
+    public Integer call() throws Exception {
         LocalCloud.Settings settings = LocalCloud.Settings.defaults();
-        for (String arg : args) {
-            if (arg.equals("--random-ports")) {
-                settings = settings.withRandomPorts();
-            } else {
-                err.println("usage: ./inferbus up [--random-ports]");
-                return 2;
-            }
+        if (randomPorts) {
+            settings = settings.withRandomPorts();
         }
         long start = System.nanoTime();
         Path root = Synthesizer.projectRoot();

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The model container's server has no authentication: it listens on loopback unless {@code --bind} says otherwise. */
 class ServeEndpointCommandTest {
@@ -47,6 +48,8 @@ class ServeEndpointCommandTest {
     }
 
     private static ServeEndpointCommand.Options options(String... args) {
-        return ServeEndpointCommand.Options.parse(args).orElseThrow();
+        ServeEndpointCommand command = new ServeEndpointCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.options();
     }
 }
