@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.local.cloud.AwsClients;
+import dev.inferbus.local.cloud.ClientIdentity;
+import dev.inferbus.local.template.Synthesizer;
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.emulators.Emulator;
 import java.net.URI;
@@ -39,6 +41,11 @@ final class PutCommand extends CliCommand {
 
     @Option(names = "--aws", description = "put on the deployed bus, with the default AWS credentials and region (not with --endpoint)")
     boolean aws;
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "the keys and CA bundle to sign and connect with "
+            + "(AWS_ACCESS_KEY_ID=…, AWS_SECRET_ACCESS_KEY=…, AWS_CA_BUNDLE=… lines, as 'up' writes them to producer.env); "
+            + "default: the running up's producer.env, else the environment")
+    Path envFile;
 
     @Option(names = "--bus", paramLabel = "NAME", description = "the event bus (default: the catalog's)")
     String bus;
@@ -77,7 +84,7 @@ final class PutCommand extends CliCommand {
         }
         int refused = 0;
         try (EventBridgeClient events = aws ? EventBridgeClient.create()
-                : AwsClients.configure(EventBridgeClient.builder(), endpoint).build()) {
+                : AwsClients.configure(EventBridgeClient.builder(), endpoint, producerIdentity()).build()) {
             for (int from = 0; from < entries.size(); from += 10) {
                 List<PutEventsRequestEntry> batch = entries.subList(from, Math.min(from + 10, entries.size()));
                 PutEventsResponse response = events.putEvents(b -> b.entries(batch));
@@ -93,5 +100,14 @@ final class PutCommand extends CliCommand {
             }
         }
         return refused == 0 ? 0 : 1;
+    }
+
+    /** The local cloud authenticates every request: the keys of --env-file, of the running up, or the environment's. */
+    private ClientIdentity producerIdentity() throws java.io.IOException {
+        Path file = envFile != null ? envFile : UpCommand.producerEnvFile(Synthesizer.projectRoot());
+        if (envFile == null && (System.getenv("AWS_ACCESS_KEY_ID") != null || !java.nio.file.Files.exists(file))) {
+            return ClientIdentity.fromEnvironment();
+        }
+        return ClientIdentity.fromVariables(ClientIdentity.readVariables(file));
     }
 }

@@ -50,6 +50,32 @@ public record ClientIdentity(AwsCredentialsProvider credentials, Optional<TrustM
                 bundle == null || bundle.isBlank() ? Optional.empty() : Optional.of(trusting(Path.of(bundle))));
     }
 
+    /** The same variables read from a map ({@code up}'s {@code producer.env}) instead of the process environment. */
+    public static ClientIdentity fromVariables(java.util.Map<String, String> variables) {
+        String key = variables.get("AWS_ACCESS_KEY_ID");
+        String secret = variables.get("AWS_SECRET_ACCESS_KEY");
+        if (key == null || secret == null) {
+            throw new IllegalArgumentException("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must both be set");
+        }
+        String token = variables.get("AWS_SESSION_TOKEN");
+        String bundle = variables.get("AWS_CA_BUNDLE");
+        return new ClientIdentity(StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(key, secret)
+                : AwsSessionCredentials.create(key, secret, token)),
+                bundle == null || bundle.isBlank() ? Optional.empty() : Optional.of(trusting(Path.of(bundle))));
+    }
+
+    /** {@code KEY=VALUE} lines, as {@code up} writes {@code producer.env}. */
+    public static java.util.Map<String, String> readVariables(Path file) throws IOException {
+        java.util.Map<String, String> variables = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(file)) {
+            int equals = line.indexOf('=');
+            if (equals > 0 && !line.startsWith("#")) {
+                variables.put(line.substring(0, equals).trim(), line.substring(equals + 1).trim());
+            }
+        }
+        return variables;
+    }
+
     private static TrustManager[] trusting(Path pemBundle) {
         try (InputStream in = Files.newInputStream(pemBundle)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

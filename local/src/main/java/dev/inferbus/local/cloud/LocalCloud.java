@@ -499,6 +499,44 @@ public final class LocalCloud implements AutoCloseable {
         return clients;
     }
 
+    /**
+     * What a producer outside the cloud (the AWS CLI, {@code put}) needs: the administrator's keys and, as
+     * {@code AWS_CA_BUNDLE}, the authority the gateways' certificate is signed by.
+     */
+    public Map<String, String> producerEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>(access.admin().environment());
+        environment.putAll(access.trust().environment());
+        return environment;
+    }
+
+    /** Every call the gateways and the cloud's own services decided, per principal. */
+    public dev.inferbus.local.iam.gateway.AccessLog accessLog() {
+        return access.log();
+    }
+
+    /** Calls denied so far, of every principal. */
+    public long deniedCalls() {
+        return access.log().decisions().values().stream().flatMap(calls -> calls.values().stream())
+                .mapToLong(dev.inferbus.local.iam.gateway.AccessLog.Counts::denied).sum();
+    }
+
+    /** Per function (its catalog name), what it called against what its execution role grants. */
+    public dev.inferbus.local.iam.report.LeastPrivilegeReport leastPrivilege() {
+        var model = access.model().orElseThrow(() -> new IllegalStateException("the template's policies are not deployed"));
+        var decisions = access.log().decisions();
+        Map<String, dev.inferbus.local.iam.report.LeastPrivilegeReport.FunctionAccess> functions = new LinkedHashMap<>();
+        functionNames().forEach((name, deployed) -> {
+            String role = deployment.roleArn(deployedFunction(name));
+            Map<dev.inferbus.local.iam.report.LeastPrivilegeReport.Call, dev.inferbus.local.iam.report.LeastPrivilegeReport.Counts> calls =
+                    new LinkedHashMap<>();
+            decisions.getOrDefault(role, Map.of()).forEach((call, counts) -> calls.put(
+                    new dev.inferbus.local.iam.report.LeastPrivilegeReport.Call(call.action(), call.resource()),
+                    new dev.inferbus.local.iam.report.LeastPrivilegeReport.Counts(counts.allowed(), counts.denied())));
+            functions.put(name, new dev.inferbus.local.iam.report.LeastPrivilegeReport.FunctionAccess(role, model.grants(role), calls));
+        });
+        return new dev.inferbus.local.iam.report.LeastPrivilegeReport(functions);
+    }
+
     public String busName() {
         return busName;
     }
