@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class AuthGateway implements Emulator {
         this.settings = settings;
         this.server = server;
         this.executor = executor;
-        this.relay = new Relay(upstream);
+        this.relay = new Relay(upstream, Set.of("x-amz-security-token"));
         this.verifier = new SigV4Verifier(settings.credentials()::find, settings.clock());
         this.classifier = service.classifier(settings.arns());
         this.anonymousAdmin = settings.credentials().admin().principal();
