@@ -60,7 +60,7 @@ public final class AuthGateway implements Emulator {
     private final Relay relay;
     private final SigV4Verifier verifier;
     private final Classifier classifier;
-    private final Principal anonymousAdmin;
+    private final Principal administrator;
 
     private AuthGateway(AwsService service, URI upstream, GatewaySettings settings, HttpsServer server,
                         ExecutorService executor) {
@@ -72,7 +72,7 @@ public final class AuthGateway implements Emulator {
         this.relay = new Relay(upstream, Set.of("x-amz-security-token"));
         this.verifier = new SigV4Verifier(settings.credentials()::find, settings.clock());
         this.classifier = service.classifier(settings.arns());
-        this.anonymousAdmin = settings.credentials().admin().principal();
+        this.administrator = settings.credentials().admin().principal();
     }
 
     /** Starts a gateway for {@code service} on 127.0.0.1:{@code port} (0 picks a free port) in front of {@code upstream}. */
@@ -126,7 +126,7 @@ public final class AuthGateway implements Emulator {
                 region = verified.region();
             }
             case Authentication.Refused refused when passesWithoutAuth(refused.refusal()) -> {
-                principal = anonymousAdmin;
+                principal = administrator;
                 region = settings.arns().region();
             }
             case Authentication.Refused refused -> {
