@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.AccessDeniedException;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
@@ -108,11 +109,9 @@ class AuthGatewayServicesTest {
                 && "producer".equals(r.context().get("events:source")));
         String otherBus = "arn:aws:events:us-east-1:000000000000:event-bus/audit";
 
-        assertThat(events.putEvents(b -> b.entries(e -> e.eventBusName("inferbus").source("producer")
-                .detailType("InferenceRequested").detail("{}"))).failedEntryCount()).isZero();
-        assertThatThrownBy(() -> events.putEvents(b -> b.entries(
-                e -> e.eventBusName("inferbus").source("producer").detailType("InferenceRequested").detail("{}"),
-                e -> e.eventBusName(otherBus).source("producer").detailType("InferenceRequested").detail("{}"))))
+        PutEventsRequestEntry toInferbus = entry("inferbus");
+        assertThat(events.putEvents(b -> b.entries(toInferbus)).failedEntryCount()).isZero();
+        assertThatThrownBy(() -> events.putEvents(b -> b.entries(toInferbus, entry(otherBus))))
                 .isInstanceOfSatisfying(EventBridgeException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
@@ -123,6 +122,11 @@ class AuthGatewayServicesTest {
                         "events:detail-type", "InferenceRequested", "aws:SecureTransport", "true",
                         "aws:PrincipalArn", fixture.role.arn(), "aws:PrincipalAccount", GatewayFixture.ACCOUNT,
                         "aws:RequestedRegion", "us-east-1")));
+    }
+
+    private static PutEventsRequestEntry entry(String bus) {
+        return PutEventsRequestEntry.builder().eventBusName(bus).source("producer").detailType("InferenceRequested")
+                .detail("{}").build();
     }
 
     @Test

@@ -24,6 +24,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
@@ -66,7 +67,8 @@ class AuthGatewaySqsTest {
     @Test
     void theJsonProtocolIsClassifiedByQueueAndBatchesAsTheirSingleAction() {
         role.sendMessage(b -> b.queueUrl(queueUrl).messageBody("one"));
-        role.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(e -> e.id("1").messageBody("two")));
+        role.sendMessageBatch(b -> b.queueUrl(queueUrl)
+                .entries(SendMessageBatchRequestEntry.builder().id("1").messageBody("two").build()));
 
         assertThat(settings.accessLog().decisions().get(fixture.role.arn()))
                 .containsEntry(new AccessLog.Grant("sqs:SendMessage", jobs), new AccessLog.Counts(2, 0));
