@@ -21,8 +21,9 @@ import java.util.Set;
  * The byte-for-byte part of a proxy in front of an emulator (the fault proxy, the IAM gateway): reads a request off
  * the JDK server, forwards it with the JDK client, and copies the answer back, streaming bodies both ways.
  *
- * <p>Every end-to-end header is kept as sent, {@code Authorization} and the other SigV4 headers included, and the body
- * is forwarded unchanged (aws-chunked S3 uploads too), so a signed request arrives as signed. {@code Host} is the
+ * <p>Every end-to-end header is kept as sent (but those a proxy says it consumed), {@code Authorization} and the other
+ * SigV4 headers included, and the body is forwarded unchanged (aws-chunked S3 uploads too), so a signed request
+ * arrives as signed. {@code Host} is the
  * upstream's: the JDK client sets it from the URI and does not let a caller override it. An upstream that verified
  * signatures would therefore see a different host than the one signed; the emulators verify none.
  */
@@ -35,8 +36,19 @@ public final class Relay {
 
     private final HttpClient client;
     private final String upstreamBase;
+    private final Set<String> consumed;
 
+    /** A relay that forwards every end-to-end header. */
     public Relay(URI upstream) {
+        this(upstream, Set.of());
+    }
+
+    /**
+     * A relay that also keeps back the headers this proxy consumed itself ({@code consumed}, lower-case): the IAM
+     * gateway checks the session token, as AWS's front end does, and s3proxy refuses requests that carry one.
+     */
+    public Relay(URI upstream, Set<String> consumed) {
+        this.consumed = Set.copyOf(consumed);
         String base = upstream.toString();
         this.upstreamBase = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         // HTTP/1.1 only: the default would offer an h2c upgrade, which the emulators need not understand
@@ -67,18 +79,13 @@ public final class Relay {
 
     /** Sends the request upstream; the answer's body is a stream the caller must read or close. */
     public HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
-        return forward(incoming, Set.of());
-    }
-
-    /** As {@link #forward(Incoming)}, without the headers named in {@code withheld} (lower case). */
-    public HttpResponse<InputStream> forward(Incoming incoming, Set<String> withheld) throws IOException, InterruptedException {
         ProxiedRequest request = incoming.request();
         String query = request.query().isEmpty() ? "" : "?" + request.query();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + request.path() + query))
                 .method(request.method(), publisher(incoming));
         request.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_FORWARDED.contains(lower) && !withheld.contains(lower)) {
+            if (!NOT_FORWARDED.contains(lower) && !consumed.contains(lower)) {
                 values.forEach(value -> builder.header(name, value));
             }
         });

@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class AuthGateway implements Emulator {
     private final Relay relay;
     private final SigV4Verifier verifier;
     private final Classifier classifier;
-    private final Principal anonymousAdmin;
+    private final Principal administrator;
 
     private AuthGateway(AwsService service, URI upstream, GatewaySettings settings, HttpsServer server,
                         ExecutorService executor) {
@@ -68,10 +69,10 @@ public final class AuthGateway implements Emulator {
         this.settings = settings;
         this.server = server;
         this.executor = executor;
-        this.relay = new Relay(upstream);
+        this.relay = new Relay(upstream, service.consumedHeaders());
         this.verifier = new SigV4Verifier(settings.credentials()::find, settings.clock());
         this.classifier = service.classifier(settings.arns());
-        this.anonymousAdmin = settings.credentials().admin().principal();
+        this.administrator = settings.credentials().admin().principal();
     }
 
     /** Starts a gateway for {@code service} on 127.0.0.1:{@code port} (0 picks a free port) in front of {@code upstream}. */
@@ -125,7 +126,7 @@ public final class AuthGateway implements Emulator {
                 region = verified.region();
             }
             case Authentication.Refused refused when passesWithoutAuth(refused.refusal()) -> {
-                principal = anonymousAdmin;
+                principal = administrator;
                 region = settings.arns().region();
             }
             case Authentication.Refused refused -> {
@@ -175,7 +176,7 @@ public final class AuthGateway implements Emulator {
     private void forward(HttpExchange exchange, Relay.Incoming incoming) throws IOException, InterruptedException {
         HttpResponse<InputStream> response;
         try {
-            response = relay.forward(incoming, service.consumedHeaders());
+            response = relay.forward(incoming);
         } catch (IOException e) {
             LOG.warn("IAM gateway for {}: the upstream did not answer a {}: {}", service, incoming.request().method(), e.toString());
             Relay.badGateway(exchange, "IAM gateway", e.toString());

@@ -24,10 +24,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * A gateway in front of DynamoDB Local, spoken to by the real SDK client over TLS: signatures verified, calls
@@ -50,8 +53,9 @@ class AuthGatewayDynamoDbTest {
         role = fixture.client(DynamoDbClient.builder(), gateway, GatewayFixture.signedBy(fixture.roleKey)).build();
         for (String table : new String[] {"results", "audit"}) {
             admin.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
-                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
-                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S)));
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
+                            .attributeType(ScalarAttributeType.S).build()));
         }
         fixture.allow("dynamodb:PutItem", GatewayFixture.ARNS.table("results"));
         fixture.allow("dynamodb:GetItem", GatewayFixture.ARNS.table("results"));
@@ -97,9 +101,11 @@ class AuthGatewayDynamoDbTest {
         AuthGateway logged = fixture.gateway(AwsService.DYNAMODB, dynamoDb.endpoint(), settings);
         try (DynamoDbClient client = fixture.client(DynamoDbClient.builder(), logged, GatewayFixture.signedBy(fixture.roleKey))
                 .build()) {
-            assertThatThrownBy(() -> client.transactWriteItems(b -> b.transactItems(
-                    t -> t.put(p -> p.tableName("results").item(Map.of("pk", AttributeValue.fromS("t1")))),
-                    t -> t.delete(d -> d.tableName("audit").key(Map.of("pk", AttributeValue.fromS("t2")))))))
+            TransactWriteItem put = TransactWriteItem.builder()
+                    .put(p -> p.tableName("results").item(Map.of("pk", AttributeValue.fromS("t1")))).build();
+            TransactWriteItem delete = TransactWriteItem.builder()
+                    .delete(d -> d.tableName("audit").key(Map.of("pk", AttributeValue.fromS("t2")))).build();
+            assertThatThrownBy(() -> client.transactWriteItems(b -> b.transactItems(put, delete)))
                     .isInstanceOfSatisfying(DynamoDbException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
                             .isEqualTo(fixture.denial("dynamodb:DeleteItem", GatewayFixture.ARNS.table("audit"))));
         }

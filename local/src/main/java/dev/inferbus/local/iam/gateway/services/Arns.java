@@ -1,5 +1,7 @@
 package dev.inferbus.local.iam.gateway.services;
 
+import java.util.Locale;
+
 /**
  * The ARNs of one account's resources in one region, in each service's format ("Amazon Resource Names",
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html; the resource types of each service in the
@@ -34,7 +36,7 @@ public record Arns(String region, String account) {
 
     /** SageMaker keeps its ARNs lower-case, whatever the case of the endpoint's name (see {@link SageMakerCalls}). */
     public String endpoint(String name) {
-        return "arn:aws:sagemaker:" + region + ":" + account + ":endpoint/" + name.toLowerCase(java.util.Locale.ROOT);
+        return "arn:aws:sagemaker:" + region + ":" + account + ":endpoint/" + name.toLowerCase(Locale.ROOT);
     }
 
     public String topic(String name) {

@@ -50,7 +50,8 @@ final class Bodies {
 
     /**
      * The parameters of a query-protocol request: those of the query string, then those of a form body
-     * ("Query requests", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-xml.html).
+     * ("Making query API requests",
+     * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests-xml.html).
      * The first value of a repeated name wins.
      */
     static Map<String, String> form(ProxiedRequest request) {

@@ -56,7 +56,8 @@ public enum ErrorDialect {
         boolean query = this == SQS_JSON || this == SQS_QUERY || this == SNS_QUERY;
         int status = this == REST_JSON ? 403 : 400;
         AwsError error = switch (refused.refusal()) {
-            case MISSING_AUTHENTICATION -> query ? new AwsError(403, "MissingAuthenticationToken", "MissingAuthenticationTokenException")
+            case MISSING_AUTHENTICATION -> query
+                    ? new AwsError(403, "MissingAuthenticationToken", "MissingAuthenticationTokenException")
                     : new AwsError(status, "MissingAuthenticationTokenException");
             case INCOMPLETE_SIGNATURE -> query ? new AwsError(400, "IncompleteSignature", "IncompleteSignatureException")
                     : new AwsError(status, "IncompleteSignatureException");

@@ -75,7 +75,10 @@ public final class SigV4Verifier {
         this.clock = clock;
     }
 
-    /** Verifies {@code request} as signed for {@code signingName} (the scope's service: {@code dynamodb}, {@code s3}…) in {@code region}. */
+    /**
+     * Verifies {@code request} as signed for {@code signingName} (the credential scope's service: {@code dynamodb},
+     * {@code s3}…) in {@code region}.
+     */
     public Authentication verify(ProxiedRequest request, String region, String signingName) {
         String authorization = request.header("Authorization");
         if (authorization == null) {
