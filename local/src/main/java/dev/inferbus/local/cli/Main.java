@@ -44,6 +44,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 UpCommand.class,
                 LogsCommand.class,
                 DemoCommand.class,
+                IamReportCommand.class,
                 PutCommand.class,
                 ServeEndpointCommand.class,
                 LauncherCommands.Test.class,

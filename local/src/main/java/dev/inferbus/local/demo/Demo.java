@@ -83,7 +83,11 @@ public final class Demo {
         long ok = tracked.stream().filter(Tracked::expectedOutcome).count();
         out.printf("%d/%d samples ended as expected; %d rows in %s for %d events; %.1f s%n", ok, tracked.size(), rows,
                 cloud.tableName(), tracked.size(), (System.nanoTime() - start) / 1e9);
-        return ok == tracked.size() && rows == tracked.size();
+        // the template's own policies were enforced on every call: a denial is a missing grant that AWS would refuse too
+        long denied = cloud.deniedCalls();
+        out.printf("IAM: %d calls denied%n", denied);
+        cloud.accessLog().denials().forEach((message, count) -> out.println("  " + count + "x " + message));
+        return ok == tracked.size() && rows == tracked.size() && denied == 0;
     }
 
     private Tracked put(SampleEvents.Sample sample) {

@@ -45,10 +45,11 @@ public final class Soak {
 
     /** The reconciliation. */
     /** @param unannounced final rows whose result event never reached the bus */
+    /** @param deniedCalls calls the template's policies refused: each is a grant AWS would refuse as well */
     public record Report(int expected, int completed, int failed, int deadLettered, int pending, int lost, int duplicatedEvents,
-                         int unannounced, int wrongOutcome, long faultsInjected, double seconds) {
+                         int unannounced, int wrongOutcome, long faultsInjected, long deniedCalls, double seconds) {
         public boolean clean() {
-            return lost == 0 && duplicatedEvents == 0 && unannounced == 0 && wrongOutcome == 0 && pending == 0;
+            return lost == 0 && duplicatedEvents == 0 && unannounced == 0 && wrongOutcome == 0 && pending == 0 && deniedCalls == 0;
         }
     }
 
@@ -148,7 +149,7 @@ public final class Soak {
                 + cloud.sageMaker().map(s -> s.stats("inferbus-embed").map(st -> st.throttled() + st.failed()).orElse(0L)
                 + s.stats("inferbus-embed-async").map(st -> st.throttled() + st.failed()).orElse(0L)).orElse(0L);
         Report report = new Report(puts.size(), completed, failed, dead, pending, lost, duplicated, unannounced, wrong, faults,
-                (System.nanoTime() - start) / 1e9);
+                cloud.deniedCalls(), (System.nanoTime() - start) / 1e9);
         print(report, functionFaults, cloud);
         return report;
     }
@@ -391,6 +392,8 @@ public final class Soak {
         out.printf("  lost                %d%n", r.lost());
         out.printf("  duplicated events   %d%n", r.duplicatedEvents());
         out.printf("  unannounced rows    %d%n", r.unannounced());
+        out.printf("  IAM denied calls    %d%n", r.deniedCalls());
+        cloud.accessLog().denials().forEach((message, count) -> out.println("    " + count + "x " + message));
         out.printf("  faults injected     %d (DynamoDB before write %d, after write %d; PutEvents entries %d; endpoints %d)%n",
                 r.faultsInjected(), faults.failedBefore(), faults.failedAfter(), cloud.putEvents().injectedFailures(),
                 r.faultsInjected() - faults.failedBefore() - faults.failedAfter() - cloud.putEvents().injectedFailures());

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 class MainTest {
 
     /** Every command of {@code ./inferbus}, in the order {@code help} lists them. */
-    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "put", "serve-endpoint");
+    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "iam-report", "put", "serve-endpoint");
 
     /** The commands the launcher script runs itself. */
     static final List<String> LAUNCHER_COMMANDS = List.of("test", "build", "cdk-app", "bench", "train-samples");

@@ -27,7 +27,10 @@ class PutCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int status = Main.run(new String[] {"put", "--endpoint", endpoint, good.toString(), bad.toString()},
+        Path producer = dir.resolve("producer.env");
+        Files.writeString(producer, ((EmbeddedBackend) backend).cloud().producerEnvironment().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(java.util.stream.Collectors.joining()));
+        int status = Main.run(new String[] {"put", "--endpoint", endpoint, "--env-file", producer.toString(), good.toString(), bad.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).isEqualTo(1);

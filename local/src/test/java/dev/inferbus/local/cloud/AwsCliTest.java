@@ -30,11 +30,18 @@ class AwsCliTest {
         ProcessBuilder command = new ProcessBuilder("aws", "events", "put-events", "--region", AwsClients.REGION,
                 "--endpoint-url", local.endpoints().of("events").toString(), "--entries", "file://" + entries, "--output", "json")
                 .redirectErrorStream(true);
-        command.environment().put("AWS_ACCESS_KEY_ID", "local");
-        command.environment().put("AWS_SECRET_ACCESS_KEY", "local");
+        command.environment().putAll(local.producerEnvironment());
         Process process = command.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        // a key the local cloud never issued is refused as AWS refuses it
+        command.environment().put("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+        Process stranger = command.start();
+        assertThat(stranger.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String refused = new String(stranger.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(stranger.exitValue()).as(refused).isNotZero();
+        assertThat(refused).contains("UnrecognizedClientException");
 
         assertThat(process.exitValue()).as(output).isZero();
         JsonNode response = new ObjectMapper().readTree(output);
