@@ -31,6 +31,11 @@ public final class Bench {
         boolean record = List.of(args).contains("--record") && !List.of(args).contains("p5");
         // --only p5: just the gpu forwarder's figures, printed (a full run is needed to --record)
         boolean forwarderOnly = List.of(args).contains("p5");
+        if (List.of(args).contains("auth")) {
+            // --only auth: what IAM enforcement costs one call (direct vs through the authorizing gateway), printed
+            System.out.println("IAM gateway overhead: " + AuthOverheadBench.run(2000).describe());
+            System.exit(0);
+        }
         if (List.of(args).contains("p4-routes")) {
             // --only p4-routes: warm put→row per route at 10 events/s for 30 s, every function a process of the zip
             for (EndToEndBench.Result r : EndToEndBench.run(new int[] {10}, Duration.ofSeconds(30))) {

@@ -7,7 +7,6 @@ import dev.inferbus.local.cloud.AwsClients;
 import dev.inferbus.local.cloud.ClientIdentity;
 import dev.inferbus.local.template.Synthesizer;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.emulators.Emulator;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
  * {@code put [--endpoint URL | --aws] [--bus NAME] FILE…}: puts event files on the bus of a running
- * {@code ./inferbus up} (default {@code http://127.0.0.1:4010}) or, with {@code --aws}, on the deployed bus with
+ * {@code ./inferbus up} (default {@code https://127.0.0.1:4010}, signed with the keys of its {@code producer.env}) or, with {@code --aws}, on the deployed bus with
  * the default AWS credentials and region. A file holds one event ({@code source}, {@code detail-type},
  * {@code detail}, as in {@code events/samples/}) or a list of them. Exit 1 if any entry was refused.
  */
@@ -59,7 +58,8 @@ final class PutCommand extends CliCommand {
         @Override
         public String defaultValue(ArgSpec argument) {
             return argument.isOption() && ((OptionSpec) argument).longestName().equals("--endpoint")
-                    ? Emulator.loopback(LocalCloud.DEFAULT_PORTS.get("events")).toString()
+                    // the local cloud's services answer over TLS, as AWS's do
+                    ? "https://127.0.0.1:" + LocalCloud.DEFAULT_PORTS.get("events")
                     : null;
         }
     }

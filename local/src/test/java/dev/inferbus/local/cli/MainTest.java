@@ -116,12 +116,13 @@ class MainTest {
         assertThat(out()).contains("Usage: inferbus score [-h] [--catalog=FILE] MODEL JSON")
                 .contains("Usage: inferbus demo [-h] [--soak [--events=N] [--rate=EVENTS_PER_SECOND]]")
                 .contains("(default: 20000)").contains("(default: 200)")
-                .contains("Usage: inferbus put [-h] [--aws] [--bus=NAME] [--endpoint=URL] FILE...")
-                .contains("(default: http://127.0.0.1:4010)")
+                .contains("Usage: inferbus put [-h] [--aws] [--bus=NAME] [--endpoint=URL]")
+                .contains("[--env-file=FILE] FILE...")
+                .contains("https://127.0.0.1:4010")
                 .contains("Usage: inferbus serve-endpoint [-h] [--bind=ADDRESS] [--port=PORT] MODEL")
                 .contains("(default: 8080)").contains("(default: 127.0.0.1)")
                 .contains("Usage: inferbus logs [-h] [--follow] FUNCTION")
-                .contains("Usage: inferbus up [-h] [--random-ports]");
+                .contains("Usage: inferbus up [-h] [--no-auth] [--random-ports]");
     }
 
     @Test
@@ -136,7 +137,7 @@ class MainTest {
         assertThat(demo.soak.rate).isEqualTo(200);
 
         PutCommand put = parse(new PutCommand(), "a.json", "b.json");
-        assertThat(put.endpoint).hasToString("http://127.0.0.1:4010");
+        assertThat(put.endpoint).hasToString("https://127.0.0.1:4010");
         assertThat(put.aws).isFalse();
         assertThat(put.bus).isNull();
         assertThat(put.files).containsExactly(Path.of("a.json"), Path.of("b.json"));

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.local.cloud.ClientIdentity;
 import dev.inferbus.local.cloud.CloudBackend;
 import dev.inferbus.local.cloud.EmbeddedBackend;
 import dev.inferbus.local.cloud.LocalCloud;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -414,9 +416,12 @@ class HandlersIntegrationTest {
     @Test
     void outputsOverTheInlineLimitGoToS3() {
         FunctionConfig config = FunctionConfig.from(cloud.function("cpu-batch").function().environment());
+        // signed as the administrator, over TLS to the gateway the function is given
+        ClientIdentity identity = ClientIdentity.fromVariables(cloud.producerEnvironment());
         try (S3AsyncClient s3 = S3AsyncClient.builder().region(Region.of(config.region()))
                 .endpointOverride(config.endpoint("s3").orElseThrow()).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().tlsTrustManagersProvider(() -> identity.trust().orElseThrow()))
+                .credentialsProvider(identity.credentials()).build()) {
             String big = "{\"embedding\":[" + "0.123456789,".repeat(4000) + "0]}";
             assertThat(LargeOutputs.tooLarge(big)).isTrue();
 

@@ -71,7 +71,7 @@ public final class AuthGateway implements Emulator {
         this.executor = executor;
         this.relay = new Relay(upstream, service.consumedHeaders());
         this.verifier = new SigV4Verifier(settings.credentials()::find, settings.clock());
-        this.classifier = service.classifier(settings.arns());
+        this.classifier = service.classifier(settings.arns(), settings.encryptedObjects());
         this.administrator = settings.credentials().admin().principal();
     }
 

@@ -2,6 +2,7 @@ package dev.inferbus.local.iam.gateway;
 
 import dev.inferbus.local.iam.Authorizer;
 import dev.inferbus.local.iam.gateway.services.Arns;
+import dev.inferbus.local.iam.gateway.services.EncryptedObjects;
 import dev.inferbus.local.iam.gateway.sigv4.CredentialsRegistry;
 import dev.inferbus.local.iam.gateway.tls.GatewayTls;
 import java.time.Clock;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * skewed.
  */
 public record GatewaySettings(GatewayTls tls, CredentialsRegistry credentials, Authorizer authorizer, AccessLog accessLog,
-                              Arns arns, Mode mode, Clock clock) {
+                              Arns arns, Mode mode, Clock clock, EncryptedObjects encryptedObjects) {
 
     public enum Mode {
         /** Every request must be signed with an issued key, and is authorized as its signer. */
@@ -33,6 +34,13 @@ public record GatewaySettings(GatewayTls tls, CredentialsRegistry credentials, A
         Objects.requireNonNull(arns, "arns");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(encryptedObjects, "encryptedObjects");
+    }
+
+    /** Settings whose S3 gateways share a fresh memory of encrypted objects. */
+    public GatewaySettings(GatewayTls tls, CredentialsRegistry credentials, Authorizer authorizer, AccessLog accessLog,
+                           Arns arns, Mode mode, Clock clock) {
+        this(tls, credentials, authorizer, accessLog, arns, mode, clock, new EncryptedObjects());
     }
 
     /** Settings with a fresh access log and the system clock. */

@@ -9,7 +9,7 @@ import java.util.function.Function;
  */
 public enum AwsService {
     DYNAMODB("dynamodb", DynamoDbCalls::new),
-    S3("s3", S3Calls::new),
+    S3("s3", arns -> new S3Calls(arns, new EncryptedObjects())),
     SQS("sqs", SqsCalls::new),
     KINESIS("kinesis", KinesisCalls::new),
     EVENTS("events", EventsCalls::new),
@@ -51,7 +51,12 @@ public enum AwsService {
 
     /** A fresh classifier for one gateway: the Kinesis one learns shard iterators from that gateway's answers. */
     public Classifier classifier(Arns arns) {
-        return classifiers.apply(arns);
+        return classifier(arns, new EncryptedObjects());
+    }
+
+    /** As {@link #classifier(Arns)}, S3's sharing what it learns of encrypted objects with the cloud's other S3 gateways. */
+    public Classifier classifier(Arns arns, EncryptedObjects encryptedObjects) {
+        return this == S3 ? new S3Calls(arns, encryptedObjects) : classifiers.apply(arns);
     }
 
     /**

@@ -66,14 +66,13 @@ final class S3Calls implements Classifier {
      */
     private static final String SSE = "x-amz-server-side-encryption";
     private static final String SSE_KEY = "x-amz-server-side-encryption-aws-kms-key-id";
-    private static final int REMEMBERED_OBJECTS = 100_000;
-
     private final Arns arns;
-    /** The KMS key of each object written with SSE-KMS through this gateway: its reads need kms:Decrypt on it. */
-    private final Map<String, String> keyOfObject = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The KMS key of each object written with SSE-KMS: its reads need kms:Decrypt on it. */
+    private final EncryptedObjects encryptedObjects;
 
-    S3Calls(Arns arns) {
+    S3Calls(Arns arns, EncryptedObjects encryptedObjects) {
         this.arns = arns;
+        this.encryptedObjects = encryptedObjects;
     }
 
     @Override
@@ -83,9 +82,7 @@ final class S3Calls implements Classifier {
 
     @Override
     public void learn(ProxiedRequest request, String contentType, byte[] answer) {
-        if (keyOfObject.size() < REMEMBERED_OBJECTS) {
-            keyOfObject.put(objectArn(request), kmsKey(request));
-        }
+        encryptedObjects.written(objectArn(request), kmsKey(request));
     }
 
     /** The customer key a write names, or null when it asks for no SSE-KMS (or for S3's own aws/s3 key). */
@@ -128,7 +125,7 @@ final class S3Calls implements Classifier {
         if (writeKey != null) {
             calls.add(kms("GenerateDataKey", writeKey));
         }
-        String readKey = action.equals("GetObject") ? keyOfObject.get(arns.object(bucket, key)) : null;
+        String readKey = action.equals("GetObject") ? encryptedObjects.key(arns.object(bucket, key)).orElse(null) : null;
         if (readKey != null) {
             calls.add(kms("Decrypt", readKey));
         }
