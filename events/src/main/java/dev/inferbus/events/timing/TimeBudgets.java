@@ -19,6 +19,12 @@ public final class TimeBudgets {
     public static final Duration AWS_CALL = Duration.ofSeconds(3);
     /** One attempt of such a call ({@code apiCallAttemptTimeout}): three fit in a call. */
     public static final Duration AWS_ATTEMPT = Duration.ofMillis(1000);
+    /**
+     * One PutEvents attempt: the whole call. PutEvents is not idempotent: an attempt abandoned at its timeout may have
+     * put its events already, and the SDK's next attempt puts them again (EventBridge has no idempotency token). So a
+     * slow attempt is waited for; only attempts refused quickly (throttling, 5xx: nothing was put) are retried.
+     */
+    public static final Duration PUT_EVENTS_ATTEMPT = AWS_CALL;
 
     /** An S3 call: a claim check's or a large output's bytes (up to a model's {@code maxInputBytes}). */
     public static final Duration S3_CALL = Duration.ofSeconds(10);

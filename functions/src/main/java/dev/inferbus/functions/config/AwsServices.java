@@ -44,7 +44,8 @@ public final class AwsServices implements AutoCloseable {
         this.dynamoDb = configure(DynamoDbAsyncClient.builder(), config, "dynamodb", TimeBudgets.AWS_CALL, TimeBudgets.AWS_ATTEMPT).build();
         this.s3 = configure(S3AsyncClient.builder(), config, "s3", TimeBudgets.S3_CALL, TimeBudgets.S3_ATTEMPT)
                 .forcePathStyle(config.endpoint("s3").isPresent()).build();
-        this.events = configure(EventBridgeAsyncClient.builder(), config, "events", TimeBudgets.AWS_CALL, TimeBudgets.AWS_ATTEMPT).build();
+        this.events = configure(EventBridgeAsyncClient.builder(), config, "events", TimeBudgets.AWS_CALL,
+                TimeBudgets.PUT_EVENTS_ATTEMPT).build();
         // each endpoint call sets its own timeout, from the invocation's remaining time
         this.sageMaker = configure(SageMakerRuntimeAsyncClient.builder(), config, "sagemaker", null, null).build();
     }
