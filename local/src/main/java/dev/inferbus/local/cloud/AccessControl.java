@@ -36,7 +36,7 @@ final class AccessControl implements AutoCloseable {
     private final AccessLog accessLog = new AccessLog();
     private final Arns arns = new Arns(AwsClients.REGION, AwsClients.ACCOUNT);
     private final GatewaySettings settings;
-    private volatile Authorizer policies = request -> request.principal().kind() == Principal.Kind.ADMIN
+    private static final Authorizer ADMIN_ONLY = request -> request.principal().kind() == Principal.Kind.ADMIN
             ? new Decision(Decision.Outcome.ALLOWED, "")
             : new Decision(Decision.Outcome.IMPLICIT_DENY, "because the stack's policies are not deployed yet");
     private volatile IamModel model;
@@ -47,7 +47,7 @@ final class AccessControl implements AutoCloseable {
     private AccessControl(GatewayTls tls, GatewaySettings.Mode mode, java.util.function.Supplier<Endpoints> gatewayEndpoints) {
         this.tls = tls;
         this.gatewayEndpoints = gatewayEndpoints;
-        this.settings = new GatewaySettings(tls, credentials, request -> policies.authorize(request), accessLog, arns, mode,
+        this.settings = new GatewaySettings(tls, credentials, request -> model().<Authorizer>map(m -> m).orElse(ADMIN_ONLY).authorize(request), accessLog, arns, mode,
                 Clock.systemUTC());
     }
 
@@ -63,7 +63,6 @@ final class AccessControl implements AutoCloseable {
     /** From now on requests are decided by the template's own policies. */
     void install(IamModel model) {
         this.model = model;
-        this.policies = model;
     }
 
     Optional<IamModel> model() {

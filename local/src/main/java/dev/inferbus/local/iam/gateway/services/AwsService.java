@@ -1,21 +1,21 @@
 package dev.inferbus.local.iam.gateway.services;
 
 import dev.inferbus.local.relay.ProxiedRequest;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The services the gateway stands in front of: the name their SigV4 credential scope carries, how their requests are
  * classified, how they refuse, and how much of a request body the gateway reads before forwarding it.
  */
 public enum AwsService {
-    DYNAMODB("dynamodb", DynamoDbCalls::new),
-    S3("s3", arns -> new S3Calls(arns, new EncryptedObjects())),
-    SQS("sqs", SqsCalls::new),
-    KINESIS("kinesis", KinesisCalls::new),
-    EVENTS("events", EventsCalls::new),
+    DYNAMODB("dynamodb", (arns, objects) -> new DynamoDbCalls(arns)),
+    S3("s3", S3Calls::new),
+    SQS("sqs", (arns, objects) -> new SqsCalls(arns)),
+    KINESIS("kinesis", (arns, objects) -> new KinesisCalls(arns)),
+    EVENTS("events", (arns, objects) -> new EventsCalls(arns)),
     /** SageMaker Runtime, which signs as {@code sagemaker}. */
-    SAGEMAKER_RUNTIME("sagemaker", SageMakerCalls::new),
-    SNS("sns", SnsCalls::new);
+    SAGEMAKER_RUNTIME("sagemaker", (arns, objects) -> new SageMakerCalls(arns)),
+    SNS("sns", (arns, objects) -> new SnsCalls(arns));
 
     /**
      * The most of a body read before deciding: more than any request of these services may carry (a DynamoDB
@@ -25,9 +25,9 @@ public enum AwsService {
     public static final int MAX_READ_BODY = 32 << 20;
 
     private final String signingName;
-    private final Function<Arns, Classifier> classifiers;
+    private final BiFunction<Arns, EncryptedObjects, Classifier> classifiers;
 
-    AwsService(String signingName, Function<Arns, Classifier> classifiers) {
+    AwsService(String signingName, BiFunction<Arns, EncryptedObjects, Classifier> classifiers) {
         this.signingName = signingName;
         this.classifiers = classifiers;
     }
@@ -56,7 +56,7 @@ public enum AwsService {
 
     /** As {@link #classifier(Arns)}, S3's sharing what it learns of encrypted objects with the cloud's other S3 gateways. */
     public Classifier classifier(Arns arns, EncryptedObjects encryptedObjects) {
-        return this == S3 ? new S3Calls(arns, encryptedObjects) : classifiers.apply(arns);
+        return classifiers.apply(arns, encryptedObjects);
     }
 
     /**
