@@ -2,6 +2,8 @@ package dev.inferbus.local.cloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.local.eventbridge.Archive;
+import dev.inferbus.local.eventbridge.BusRule;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.iam.policy.IamModel;
 import dev.inferbus.local.iam.policy.PolicySources;
@@ -397,18 +399,23 @@ final class TemplateDeployment implements AutoCloseable {
         sources.addAll(asyncInvokers.values());
     }
 
-    /** Each rule of the bus: its pattern in event-ruler, its targets as EventBridge delivers to them. */
+    /**
+     * Each rule of the bus: its pattern in event-ruler, its targets as EventBridge delivers to them, its name and
+     * ARN ({@code Ref}, {@code Fn::GetAtt Arn}) for the control plane and replays; and each archive of the bus, with
+     * its name, ARN, source and retention.
+     */
     void rules(EventRouter router, String busName) {
         for (Resource rule : ofType("AWS::Events::Rule")) {
             JsonNode p = properties(rule);
             if (!p.path("EventBusName").asText("default").equals(busName)) {
                 continue;
             }
+            String ruleArn = attribute(rule, "Arn");
             List<RouteTarget> targets = new ArrayList<>();
             for (JsonNode target : p.path("Targets")) {
-                targets.add(target(rule, attribute(rule, "Arn"), target));
+                targets.add(target(rule, ruleArn, target));
             }
-            router.addRule(rule.logicalId(), p.path("EventPattern").toString(), (event, json) -> {
+            router.addRule(new BusRule(names.name(rule.logicalId()), ruleArn, busName, p.path("EventPattern").toString()), (event, json) -> {
                 for (RouteTarget target : targets) {
                     target.deliver(event, json);
                 }
@@ -416,7 +423,13 @@ final class TemplateDeployment implements AutoCloseable {
         }
         for (Resource archive : ofType("AWS::Events::Archive")) {
             JsonNode p = properties(archive);
-            router.archive(ref(archive), p.path("EventPattern").toString(), p.path("RetentionDays").asInt(0));
+            String source = p.path("SourceArn").asText();
+            if (!source.substring(source.lastIndexOf('/') + 1).equals(busName)) {
+                continue;
+            }
+            router.archive(new Archive.Definition(names.name(archive.logicalId()), attribute(archive, "Arn"), source,
+                    p.has("EventPattern") ? p.path("EventPattern").toString() : "", p.path("RetentionDays").asInt(0),
+                    p.path("Description").asText(null)));
         }
     }
 
