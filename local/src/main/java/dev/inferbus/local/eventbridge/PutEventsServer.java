@@ -13,6 +13,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,10 +22,12 @@ import dev.inferbus.local.emulators.Emulator;
 import dev.inferbus.local.emulators.HttpReplies;
 
 /**
- * EventBridge's {@code PutEvents} (AWS JSON 1.1, {@code X-Amz-Target: AWSEvents.PutEvents}) on loopback: the
- * request and response shapes, the 10-entry and 256 KB limits and the per-entry error codes of AWS. Each
- * accepted entry becomes a full event (id, time, account, region) and goes to the {@link EventRouter} when it
- * is for this bus; entries for other buses are accepted and, having no rules here, go nowhere.
+ * The local EventBridge on loopback (AWS JSON 1.1, {@code X-Amz-Target: AWSEvents.<Operation>}). {@code PutEvents}
+ * with the request and response shapes, the 10-entry and 256 KB limits and the per-entry error codes of AWS: each
+ * accepted entry becomes a full event (id, time, account, region) and goes to the {@link EventRouter} when it is for
+ * this bus; entries for other buses are accepted and, having no rules here, go nowhere. Beside it the control plane a
+ * replay needs ({@link BusOperations}: the bus, its rules and archives; {@link ReplayOperations}: the replays, run by
+ * {@link Replays}); any other operation is refused as unknown.
  */
 public final class PutEventsServer implements Emulator {
 
@@ -40,6 +44,7 @@ public final class PutEventsServer implements Emulator {
      */
     static final int MAX_BODY_BYTES = 6 * MAX_REQUEST_BYTES + 64 * 1024;
     private static final String JSON_11 = "application/x-amz-json-1.1";
+    private static final String TARGET_PREFIX = "AWSEvents.";
 
     private final ObjectMapper json;
     private final HttpServer server;
@@ -51,6 +56,9 @@ public final class PutEventsServer implements Emulator {
     private volatile double resultFailureRate;
     private final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
     private final java.util.concurrent.atomic.AtomicLong injectedFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final Replays replays;
+    /** The operations beside PutEvents, by name. */
+    private final Map<String, Operation> controlPlane = new HashMap<>();
 
     private PutEventsServer(ObjectMapper json, HttpServer server, ExecutorService executor, EventRouter router,
                             String busName, String region, String account) {
@@ -61,6 +69,9 @@ public final class PutEventsServer implements Emulator {
         this.busName = busName;
         this.region = region;
         this.account = account;
+        this.replays = new Replays(router, json);
+        controlPlane.putAll(new BusOperations(router, json, busName, region, account).operations());
+        controlPlane.putAll(new ReplayOperations(router, replays, json, region, account).operations());
     }
 
     public static PutEventsServer start(int port, EventRouter router, String busName, String region, String account,
@@ -77,9 +88,11 @@ public final class PutEventsServer implements Emulator {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (!"POST".equals(exchange.getRequestMethod()) || !"AWSEvents.PutEvents".equals(target)) {
-                error(exchange, 400, "UnknownOperationException",
-                        "this local EventBridge serves AWSEvents.PutEvents only, got " + target);
+            String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : "";
+            if (!"POST".equals(exchange.getRequestMethod())
+                    || !(operation.equals("PutEvents") || controlPlane.containsKey(operation))) {
+                error(exchange, 400, "UnknownOperationException", "this local EventBridge serves PutEvents, "
+                        + String.join(", ", new java.util.TreeSet<>(controlPlane.keySet())) + "; got " + target);
                 return;
             }
             byte[] body = boundedBody(exchange);
@@ -92,43 +105,55 @@ public final class PutEventsServer implements Emulator {
             }
             JsonNode request;
             try {
-                request = json.readTree(body);
+                request = body.length == 0 ? json.createObjectNode() : json.readTree(body);
             } catch (JsonProcessingException e) {
                 error(exchange, 400, "SerializationException", "the request body is not JSON");
                 return;
             }
-            JsonNode entries = request == null ? null : request.get("Entries");
-            if (entries == null || !entries.isArray() || entries.isEmpty()) {
-                error(exchange, 400, "ValidationException",
-                        "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
-                return;
-            }
-            if (entries.size() > MAX_ENTRIES) {
-                error(exchange, 400, "ValidationException", "1 validation error detected: Value '" + entries.size()
-                        + " entries' at 'entries' failed to satisfy constraint: Member must have length less than or equal to " + MAX_ENTRIES);
-                return;
-            }
-            long size = 0;
-            for (JsonNode entry : entries) {
-                size += entrySize(entry);
-            }
-            if (size > MAX_REQUEST_BYTES) {
-                error(exchange, 400, "ValidationException", "Total size of the entries in the request is over the limit.");
-                return;
-            }
-            ObjectNode response = json.createObjectNode();
-            ArrayNode results = response.putArray("Entries");
-            int failed = 0;
-            for (JsonNode entry : entries) {
-                ObjectNode result = results.addObject();
-                String problem = accept(entry, result);
-                if (problem != null) {
-                    failed++;
+            if (!operation.equals("PutEvents")) {
+                try {
+                    reply(exchange, 200, controlPlane.get(operation).answer(request == null ? json.createObjectNode() : request));
+                } catch (EventBridgeError e) {
+                    error(exchange, e.status(), e.code(), e.getMessage());
                 }
+                return;
             }
-            response.put("FailedEntryCount", failed);
-            reply(exchange, 200, response);
+            putEvents(exchange, request);
         }
+    }
+
+    private void putEvents(HttpExchange exchange, JsonNode request) throws IOException {
+        JsonNode entries = request == null ? null : request.get("Entries");
+        if (entries == null || !entries.isArray() || entries.isEmpty()) {
+            error(exchange, 400, "ValidationException",
+                    "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+            return;
+        }
+        if (entries.size() > MAX_ENTRIES) {
+            error(exchange, 400, "ValidationException", "1 validation error detected: Value '" + entries.size()
+                    + " entries' at 'entries' failed to satisfy constraint: Member must have length less than or equal to " + MAX_ENTRIES);
+            return;
+        }
+        long size = 0;
+        for (JsonNode entry : entries) {
+            size += entrySize(entry);
+        }
+        if (size > MAX_REQUEST_BYTES) {
+            error(exchange, 400, "ValidationException", "Total size of the entries in the request is over the limit.");
+            return;
+        }
+        ObjectNode response = json.createObjectNode();
+        ArrayNode results = response.putArray("Entries");
+        int failed = 0;
+        for (JsonNode entry : entries) {
+            ObjectNode result = results.addObject();
+            String problem = accept(entry, result);
+            if (problem != null) {
+                failed++;
+            }
+        }
+        response.put("FailedEntryCount", failed);
+        reply(exchange, 200, response);
     }
 
     /** Fills the entry's result; returns an error code, or null when the event was accepted. */
@@ -275,5 +300,6 @@ public final class PutEventsServer implements Emulator {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        replays.close();
     }
 }
