@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.inferbus.local.iam.AccessRequest;
 import dev.inferbus.local.iam.gateway.services.AwsService;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,6 +123,31 @@ class AuthGatewayServicesTest {
                         "events:detail-type", "InferenceRequested", "aws:SecureTransport", "true",
                         "aws:PrincipalArn", fixture.role.arn(), "aws:PrincipalAccount", GatewayFixture.ACCOUNT,
                         "aws:RequestedRegion", "us-east-1")));
+    }
+
+    @Test
+    void startReplayAsksTheArchiveTheDestinationBusAndTheReplay() {
+        String archive = "arn:aws:events:us-east-1:000000000000:archive/requests";
+        String bus = GatewayFixture.ARNS.eventBus("inferbus");
+        String replay = "arn:aws:events:us-east-1:000000000000:replay/granted";
+        fixture.allow("events:StartReplay", archive);
+        fixture.allow("events:StartReplay", bus);
+        fixture.allow("events:StartReplay", replay);
+        fixture.allow("events:DescribeReplay", replay);
+
+        assertThat(events.startReplay(b -> b.replayName("granted").eventSourceArn(archive).eventStartTime(Instant.EPOCH)
+                .eventEndTime(Instant.EPOCH.plusSeconds(60)).destination(d -> d.arn(bus))).stateAsString()).isEqualTo("STARTING");
+        assertThat(events.describeReplay(b -> b.replayName("granted")).stateAsString()).isEqualTo("STARTING");
+        assertThatThrownBy(() -> events.startReplay(b -> b.replayName("refused").eventSourceArn(archive).eventStartTime(Instant.EPOCH)
+                .eventEndTime(Instant.EPOCH.plusSeconds(60)).destination(d -> d.arn(bus))))
+                .isInstanceOfSatisfying(EventBridgeException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
+                    assertThat(e.awsErrorDetails().errorMessage()).isEqualTo(fixture.denial("events:StartReplay",
+                            "arn:aws:events:us-east-1:000000000000:replay/refused"));
+                });
+        assertThatThrownBy(() -> events.describeReplay(b -> b.replayName("refused")))
+                .isInstanceOfSatisfying(EventBridgeException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo(fixture.denial("events:DescribeReplay", "arn:aws:events:us-east-1:000000000000:replay/refused")));
     }
 
     private static PutEventsRequestEntry entry(String bus) {

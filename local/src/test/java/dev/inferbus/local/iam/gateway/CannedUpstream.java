@@ -54,6 +54,8 @@ final class CannedUpstream implements AutoCloseable {
                         "{\"Records\":[],\"NextShardIterator\":\"" + next + "\",\"MillisBehindLatest\":0}");
             } else if ("AWSEvents.PutEvents".equals(target)) {
                 send(exchange, "application/x-amz-json-1.1", "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"e-1\"}]}");
+            } else if ("AWSEvents.StartReplay".equals(target) || "AWSEvents.DescribeReplay".equals(target)) {
+                send(exchange, "application/x-amz-json-1.1", "{\"State\":\"STARTING\"}");
             } else if (path.startsWith("/endpoints/")) {
                 send(exchange, "application/json", "{\"embedding\":[0.5]}");
             } else {

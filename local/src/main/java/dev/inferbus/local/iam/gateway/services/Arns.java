@@ -34,6 +34,16 @@ public record Arns(String region, String account) {
         return "arn:aws:events:" + region + ":" + account + ":event-bus/" + name;
     }
 
+    /** An EventBridge archive: {@code archive/<name>} (the Service Authorization Reference's archive type). */
+    public String archive(String name) {
+        return "arn:aws:events:" + region + ":" + account + ":archive/" + name;
+    }
+
+    /** An EventBridge replay: {@code replay/<name>} (the Service Authorization Reference's replay type). */
+    public String replay(String name) {
+        return "arn:aws:events:" + region + ":" + account + ":replay/" + name;
+    }
+
     /** SageMaker keeps its ARNs lower-case, whatever the case of the endpoint's name (see {@link SageMakerCalls}). */
     public String endpoint(String name) {
         return "arn:aws:sagemaker:" + region + ":" + account + ":endpoint/" + name.toLowerCase(Locale.ROOT);

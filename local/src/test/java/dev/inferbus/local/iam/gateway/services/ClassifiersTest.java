@@ -97,6 +97,33 @@ class ClassifiersTest {
                 .containsExactly(new ServiceCall("sns:Publish", ARNS.topic("completions")));
     }
 
+    @Test
+    void eventsReplaysAskTheArchiveTheBusAndTheReplayAndTheListsAskNoResource() throws CallRefused {
+        Classifier events = AwsService.EVENTS.classifier(ARNS);
+        String archive = "arn:aws:events:us-east-1:000000000000:archive/requests";
+        String replay = "arn:aws:events:us-east-1:000000000000:replay/rescore.fraud-scorer.2.20240501T100000";
+
+        assertThat(events.classify(json("AWSEvents.StartReplay", "{\"ReplayName\":\"rescore.fraud-scorer.2.20240501T100000\","
+                + "\"EventSourceArn\":\"" + archive + "\",\"EventStartTime\":1,\"EventEndTime\":2,"
+                + "\"Destination\":{\"Arn\":\"" + ARNS.eventBus("inferbus") + "\"}}"))).containsExactly(
+                new ServiceCall("events:StartReplay", archive),
+                new ServiceCall("events:StartReplay", ARNS.eventBus("inferbus")),
+                new ServiceCall("events:StartReplay", replay));
+        assertThat(events.classify(json("AWSEvents.DescribeReplay", "{\"ReplayName\":\"rescore.fraud-scorer.2.20240501T100000\"}")))
+                .containsExactly(new ServiceCall("events:DescribeReplay", replay));
+        assertThat(events.classify(json("AWSEvents.CancelReplay", "{\"ReplayName\":\"rescore.fraud-scorer.2.20240501T100000\"}")))
+                .containsExactly(new ServiceCall("events:CancelReplay", replay));
+        assertThat(events.classify(json("AWSEvents.DescribeArchive", "{\"ArchiveName\":\"requests\"}")))
+                .containsExactly(new ServiceCall("events:DescribeArchive", archive));
+        assertThat(events.classify(json("AWSEvents.DescribeEventBus", "{\"Name\":\"inferbus\"}")))
+                .containsExactly(new ServiceCall("events:DescribeEventBus", ARNS.eventBus("inferbus")));
+        assertThat(events.classify(json("AWSEvents.ListReplays", "{}"))).containsExactly(new ServiceCall("events:ListReplays", "*"));
+        assertThat(events.classify(json("AWSEvents.ListArchives", "{\"EventSourceArn\":\"" + ARNS.eventBus("inferbus") + "\"}")))
+                .containsExactly(new ServiceCall("events:ListArchives", "*"));
+        assertThat(events.classify(json("AWSEvents.ListRules", "{\"EventBusName\":\"inferbus\"}")))
+                .containsExactly(new ServiceCall("events:ListRules", "*"));
+    }
+
     private static ProxiedRequest json(String target, String body) {
         return request(target, "application/x-amz-json-1.0", body.getBytes(StandardCharsets.UTF_8));
     }
