@@ -46,6 +46,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 DemoCommand.class,
                 IamReportCommand.class,
                 PutCommand.class,
+                ReplayCommand.class,
                 ServeEndpointCommand.class,
                 LauncherCommands.Test.class,
                 LauncherCommands.Build.class,

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 class MainTest {
 
     /** Every command of {@code ./inferbus}, in the order {@code help} lists them. */
-    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "iam-report", "put", "serve-endpoint");
+    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "iam-report", "put", "replay", "serve-endpoint");
 
     /** The commands the launcher script runs itself. */
     static final List<String> LAUNCHER_COMMANDS = List.of("test", "build", "cdk-app", "bench", "train-samples");
@@ -110,6 +110,7 @@ class MainTest {
         assertThat(run("help", "demo")).isZero();
         assertThat(run("help", "put")).isZero();
         assertThat(run("help", "serve-endpoint")).isZero();
+        assertThat(run("help", "replay")).isZero();
         assertThat(run("help", "logs")).isZero();
         assertThat(run("help", "up")).isZero();
 
@@ -122,7 +123,9 @@ class MainTest {
                 .contains("Usage: inferbus serve-endpoint [-h] [--bind=ADDRESS] [--port=PORT] MODEL")
                 .contains("(default: 8080)").contains("(default: 127.0.0.1)")
                 .contains("Usage: inferbus logs [-h] [--follow] FUNCTION")
-                .contains("Usage: inferbus up [-h] [--no-auth] [--random-ports]");
+                .contains("Usage: inferbus up [-h] [--no-auth] [--random-ports]")
+                .contains("Usage: inferbus replay [-h] [--aws] [--wait] [--catalog=FILE] [--endpoint=URL]")
+                .contains("--from=TIME --model=MODEL [--to=TIME]").contains("--version=VERSION");
     }
 
     @Test
@@ -151,6 +154,19 @@ class MainTest {
         assertThat(score.json).isEqualTo("{}");
 
         assertThat(parse(new UpCommand()).randomPorts).isFalse();
+
+        ReplayCommand replay = parse(new ReplayCommand(), "--model", "fraud-scorer", "--version", "2", "--from", "2024-05-01T10:00:00Z");
+        assertThat(replay.endpoint).hasToString("https://127.0.0.1:4010");
+        assertThat(replay.from).isEqualTo(java.time.Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(replay.to).as("now, when the command runs").isNull();
+        assertThat(replay.aws).isFalse();
+        assertThat(replay.await).isFalse();
+        java.time.Instant before = java.time.Instant.now();
+        replay = parse(new ReplayCommand(), "--model", "fraud-scorer", "--version", "2", "--from", "-15m", "--to=now");
+        assertThat(replay.from).isBetween(before.minusSeconds(15 * 60), java.time.Instant.now().minusSeconds(15 * 60));
+        assertThat(replay.to).isBetween(before, java.time.Instant.now());
+        assertThat(parse(new ReplayCommand(), "--model", "m", "--version", "2", "--from=-2h").from)
+                .isBetween(before.minusSeconds(7200), java.time.Instant.now().minusSeconds(7200));
         assertThat(parse(new LogsCommand(), "cpu-direct").follow).isFalse();
     }
 
@@ -208,6 +224,13 @@ class MainTest {
             put                                                | Missing required parameter: 'FILE'                    | inferbus put
             put --endpoint                                     | Missing required parameter for option '--endpoint'    | inferbus put
             put --endpoint http://127.0.0.1:1 --aws event.json | --endpoint and --aws exclude each other               | inferbus put
+            replay                                             | Missing required options: '--model=MODEL', '--version=VERSION', '--from=TIME' | inferbus replay
+            replay --model fraud-scorer --version 1 --from yesterday | Invalid value for option '--from': 'yesterday' is not an ISO-8601 instant, now or -<n>s/m/h/d | inferbus replay
+            replay --model fraud-scorer --version 1 --from -15m --to -1h | --to must be after --from      | inferbus replay
+            replay --model gpt-7 --version 1 --from -15m       | unknown model 'gpt-7': the catalog has [fraud-scorer, | inferbus replay
+            replay --model fraud-scorer --version 9 --from -15m | model fraud-scorer has no version '9' in the catalog (it lists [1]) | inferbus replay
+            replay --endpoint http://127.0.0.1:1 --aws --model fraud-scorer --version 1 --from -15m | --endpoint and --aws exclude each other | inferbus replay
+            replay --model fraud-scorer --version 1 --from now extra | unexpected argument 'extra'         | inferbus replay
             serve-endpoint                                     | Missing required parameter: 'MODEL'                   | inferbus serve-endpoint
             serve-endpoint document-embedder --port eighty     | Invalid value for option '--port': 'eighty' is not an int | inferbus serve-endpoint
             serve-endpoint document-embedder --port 70000      | --port must be from 0 to 65535, not 70000             | inferbus serve-endpoint
