@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.local.cloud.AwsClients;
+import dev.inferbus.local.cloud.CloudBackend;
+import dev.inferbus.local.cloud.EmbeddedBackend;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.cloud.LocalCloudExtension;
 import dev.inferbus.local.eventbridge.Archive;
 import dev.inferbus.local.eventbridge.BusRule;
 import dev.inferbus.local.eventbridge.EventRouter;
@@ -24,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -31,8 +36,10 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 /**
  * {@code ./inferbus replay} against the local EventBridge, with the catalog's routes as the bus's rules (their
  * patterns written as a template would, not character for character as {@link Route#eventPattern()}) and an archive
- * of every request: it finds the archive and the model's rule and replays the window to that rule only.
+ * of every request: it finds the archive and the model's rule and replays the window to that rule only; and once
+ * against the local cloud, whose rules and archive are the template's.
  */
+@ExtendWith(LocalCloudExtension.class)
 class ReplayCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,6 +114,26 @@ class ReplayCommandTest {
         assertThat(status).isEqualTo(1);
         assertThat(err()).startsWith("error: ResourceNotFoundException: Event bus audit does not exist.").doesNotContain("Usage:");
         assertThat(events.listReplays(b -> { }).replays()).isEmpty();
+    }
+
+    /** Against the deployed template, through the IAM gateway: the template's rule patterns are found as the route's. */
+    @Test
+    void replaysOnTheLocalCloudThroughItsGateway(CloudBackend backend, @TempDir Path dir) throws Exception {
+        LocalCloud cloud = ((EmbeddedBackend) backend).cloud();
+        Path producer = dir.resolve("producer.env");
+        Files.writeString(producer, cloud.producerEnvironment().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(java.util.stream.Collectors.joining()));
+        Instant time = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(60);
+        assertThat(cloud.clients().events().putEvents(b -> b.entries(e -> e.eventBusName(cloud.busName()).source("app.test")
+                .detailType("InferenceRequested").time(time)
+                .detail("{\"requestId\":\"replay-cli-1\",\"model\":\"fraud-scorer\",\"input\":{\"features\":{}}}")))
+                .failedEntryCount()).isZero();
+
+        int status = run("replay", "--endpoint", cloud.endpoints().of("events").toString(), "--env-file", producer.toString(),
+                "--model", "fraud-scorer", "--version", "1", "--from", time.toString(), "--to", time.plusSeconds(1).toString(), "--wait");
+
+        assertThat(status).as(err()).isZero();
+        assertThat(out()).contains("COMPLETED, last event replayed " + time).contains("route cpu-direct of [fraud-scorer]");
     }
 
     private void put(String model, String requestId, Instant time) {
