@@ -79,13 +79,16 @@ public final class Archive {
         return pattern.toString();
     }
 
-    void add(ArchivedEvent event) {
+    synchronized void add(ArchivedEvent event) {
         events.addLast(event);
         expire(event.archivedAt());
     }
 
-    /** Drops the events older than the retention; none with a retention of 0 (kept indefinitely). */
-    private void expire(Instant now) {
+    /**
+     * Drops the events older than the retention; none with a retention of 0 (kept indefinitely). One thread at a
+     * time: two that saw the same expired head would otherwise drop the event behind it too.
+     */
+    private synchronized void expire(Instant now) {
         if (definition.retentionDays() <= 0) {
             return;
         }
