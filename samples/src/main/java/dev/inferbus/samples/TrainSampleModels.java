@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Retrains the two small sample models and writes them where they are committed:
- * {@code samples/src/main/resources/models/<id>/1/{model.onnx, signature.json, metrics.json}}.
+ * {@code samples/src/main/resources/models/<id>/<version>/{model.onnx, signature.json, metrics.json}}, every
+ * version of {@code fraud-scorer} ({@link FraudScorerTraining#VERSIONS}) and version 1 of {@code sensor-anomaly}.
  * Run it with {@code ./inferbus train-samples}; a test checks that a retrain reproduces the committed metrics and
  * signatures exactly and the models' scores to float precision. The generators and trainers use
  * {@link StrictMath}, since {@code Math}'s intrinsics may differ in the last bit between interpreted and compiled
@@ -20,7 +21,9 @@ public final class TrainSampleModels {
 
     public static void main(String[] args) throws IOException {
         Path models = Path.of(args.length > 0 ? args[0] : "samples/src/main/resources/models");
-        FraudScorerTraining.train().writeTo(models.resolve("fraud-scorer/1"));
+        for (FraudScorerTraining.Options version : FraudScorerTraining.VERSIONS) {
+            FraudScorerTraining.train(version).writeTo(models.resolve("fraud-scorer/" + version.version()));
+        }
         SensorAnomalyTraining.train().writeTo(models.resolve("sensor-anomaly/1"));
         System.out.println("wrote fraud-scorer and sensor-anomaly under " + models.toAbsolutePath());
     }

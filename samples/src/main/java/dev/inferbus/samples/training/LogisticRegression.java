@@ -19,6 +19,14 @@ public record LogisticRegression(double[] weights, double bias) {
 
     /** @param x standardised rows; {@code l2} penalises the weights, not the bias */
     public static LogisticRegression fit(double[][] x, boolean[] y, double l2) {
+        return fit(x, y, l2, 1.0);
+    }
+
+    /**
+     * As {@link #fit(double[][], boolean[], double)}, with each positive row counted {@code positiveWeight} times
+     * in the log-likelihood (class weighting). A weight of 1 gives exactly the unweighted fit, bit for bit.
+     */
+    public static LogisticRegression fit(double[][] x, boolean[] y, double l2, double positiveWeight) {
         int n = x.length;
         int d = x[0].length + 1;
         RealVector beta = new ArrayRealVector(d);
@@ -28,8 +36,9 @@ public record LogisticRegression(double[] weights, double bias) {
             for (int i = 0; i < n; i++) {
                 double[] row = withBias(x[i]);
                 double p = sigmoid(new ArrayRealVector(row, false).dotProduct(beta));
-                double residual = (y[i] ? 1 : 0) - p;
-                double w = p * (1 - p);
+                double weight = y[i] ? positiveWeight : 1.0;
+                double residual = weight * ((y[i] ? 1 : 0) - p);
+                double w = weight * p * (1 - p);
                 for (int a = 0; a < d; a++) {
                     gradient.addToEntry(a, residual * row[a]);
                     for (int b = 0; b < d; b++) {

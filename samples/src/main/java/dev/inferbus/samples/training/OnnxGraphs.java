@@ -26,7 +26,8 @@ public final class OnnxGraphs {
      * columns flagged in {@code logColumns} by {@code log(1 + |x|)}.
      */
     public static byte[] logisticRegression(String inputName, String outputName, boolean[] logColumns,
-                                            double[] mean, double[] std, double[] weights, double bias) {
+                                            double[] mean, double[] std, double[] weights, double bias,
+                                            long modelVersion) {
         int n = mean.length;
         ONNXContext ctx = new ONNXContext();
         ctx.setName("inferbus-logistic-regression");
@@ -51,7 +52,7 @@ public final class OnnxGraphs {
         ONNXNode logit = ctx.operation(ONNXOperators.GEMM, List.<ONNXRef<?>>of(scaled, w, ctx.array("bias", new float[] {(float) bias})),
                 "logit", Map.of());
         logit.apply(ONNXOperators.SIGMOID).assignTo(out);
-        return model(ctx.buildGraph(), "logistic regression over transaction features");
+        return model(ctx.buildGraph(), "logistic regression over transaction features", modelVersion);
     }
 
     /**
@@ -79,16 +80,17 @@ public final class OnnxGraphs {
         residual.apply(ONNXOperators.MUL, residual)
                 .apply(ONNXOperators.REDUCE_MEAN, Map.of("axes", new int[] {1}, "keepdims", 1))
                 .assignTo(out);
-        return model(ctx.buildGraph(), "PCA reconstruction error over a vibration window");
+        return model(ctx.buildGraph(), "PCA reconstruction error over a vibration window", 1);
     }
 
-    private static byte[] model(OnnxMl.GraphProto graph, String description) {
+    /** @param modelVersion the ONNX file's {@code model_version}: the version folder it is written under */
+    private static byte[] model(OnnxMl.GraphProto graph, String description, long modelVersion) {
         return OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(ONNXOperators.getOpsetProto())
                 .setProducerName("inferbus-samples")
                 .setProducerVersion("1")
-                .setModelVersion(1)
+                .setModelVersion(modelVersion)
                 .setDocString(description)
                 .setGraph(graph)
                 .build()
