@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -26,6 +27,8 @@ public final class CatalogLoader {
     public static final String CLASSPATH_CATALOG = "inferbus/catalog.yaml";
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** A version name: it appears in replay names ({@code Rescore}), which allow no dots. */
+    private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9_-]{1,16}");
     private static final Pattern BUS = Pattern.compile("[A-Za-z0-9._-]{1,256}");
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -98,13 +101,7 @@ public final class CatalogLoader {
         Task task = parseEnum(where, "task", m.task(), Task.class, Task::wireName);
         Tier tier = parseEnum(where, "tier", m.tier(), Tier.class, Tier::wireName);
         Trigger trigger = parseEnum(where, "trigger", m.trigger(), Trigger.class, Trigger::wireName);
-        String version = m.version() == null ? "1" : m.version();
-        if (tier == Tier.CPU) {
-            require(m.artifact() != null && !m.artifact().isBlank(), where + "a cpu model needs an 'artifact' (its ONNX file)");
-            require(m.endpoint() == null, where + "'endpoint' is for gpu models; a cpu model runs in the function");
-        } else {
-            require(m.endpoint() != null, where + "a gpu model needs an 'endpoint' (its SageMaker endpoint)");
-            require(m.artifact() == null, where + "'artifact' is for cpu models; a gpu model's artifact belongs to its endpoint");
+        if (tier == Tier.GPU) {
             require(trigger == Trigger.SQS, where + "a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got "
                     + trigger.wireName() + (trigger == Trigger.KINESIS ? " (a kinesis trigger on gpu cannot keep per-key order across endpoint calls)" : ""));
             // The forwarder checks inputs before it spends endpoint capacity, and maps outputs back to the task's shape:
@@ -112,15 +109,85 @@ public final class CatalogLoader {
             require(task == Task.TEXT_EMBEDDING, where + "the gpu tier forwards text-embedding models; a "
                     + task.wireName() + " model runs on the cpu tier");
         }
+        List<ModelVersion> versions = versions(m, tier, where);
+        require(tier == Tier.CPU || versions.size() == 1, where + "a gpu model lists one version: a second version needs an"
+                + " endpoint of its own, which the gpu stack does not create yet");
+        Rollout rollout = rollout(m.rollout(), versions, tier, where);
+        ModelVersion live = versions.stream().filter(v -> v.version().equals(rollout.live())).findFirst().orElseThrow();
         require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
         int shards = trigger == Trigger.KINESIS ? (m.shards() == null ? 2 : m.shards()) : 0;
         require(trigger != Trigger.KINESIS || (shards >= 1 && shards <= 500), where + "'shards' must be 1..500, got " + shards);
         BatchSpec batch = batch(m.batch(), trigger, where);
-        EndpointSpec endpoint = endpoint(m.endpoint(), where);
+        EndpointSpec endpoint = live.endpoint();
         // a forwarding function must outlast every round of endpoint calls its batch takes, and then report
         int needed = endpoint == null ? 1 : (int) TimeBudgets.forwarderTimeout(endpoint.rounds(batch.size())).toSeconds();
-        return new ModelSpec(m.id(), version, task, tier, trigger, m.artifact(), batch, endpoint, limits(m.limits(), where),
-                function(m.function(), tier, needed, where), shards);
+        return new ModelSpec(m.id(), live.version(), task, tier, trigger, live.artifact(), batch, endpoint,
+                limits(m.limits(), where), function(m.function(), tier, needed, where), shards, versions, rollout);
+    }
+
+    /** A model's versions: its {@code versions} list, or one version made of its own version, artifact and endpoint. */
+    private static List<ModelVersion> versions(RawModel m, Tier tier, String where) {
+        if (m.versions() == null) {
+            String version = m.version() == null ? "1" : m.version();
+            return List.of(version(new RawVersion(version, m.artifact(), m.endpoint()), tier, where));
+        }
+        require(m.version() == null && m.artifact() == null && m.endpoint() == null,
+                where + "with 'versions', each version names its own 'version' and 'artifact' (or 'endpoint')");
+        require(!m.versions().isEmpty(), where + "'versions' must list at least one version");
+        List<ModelVersion> versions = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int j = 0; j < m.versions().size(); j++) {
+            RawVersion raw = m.versions().get(j);
+            String at = where + "versions[" + j + "]" + (raw.version() == null ? "" : " (" + raw.version() + ")") + ": ";
+            ModelVersion version = version(raw, tier, at);
+            require(names.add(version.version()), at + "duplicate version '" + version.version() + "'");
+            versions.add(version);
+        }
+        return versions;
+    }
+
+    private static ModelVersion version(RawVersion raw, Tier tier, String where) {
+        require(raw.version() != null && VERSION.matcher(raw.version()).matches(),
+                where + "'version' must match " + VERSION.pattern() + ", got " + raw.version());
+        if (tier == Tier.CPU) {
+            require(raw.artifact() != null && !raw.artifact().isBlank(), where + "a cpu model needs an 'artifact' (its ONNX file)");
+            require(raw.endpoint() == null, where + "'endpoint' is for gpu models; a cpu model runs in the function");
+        } else {
+            require(raw.endpoint() != null, where + "a gpu model needs an 'endpoint' (its SageMaker endpoint)");
+            require(raw.artifact() == null, where + "'artifact' is for cpu models; a gpu model's artifact belongs to its endpoint");
+        }
+        return new ModelVersion(raw.version(), raw.artifact(), endpoint(raw.endpoint(), where));
+    }
+
+    /**
+     * The traffic split: weights in whole percent over listed versions, summing to 100, and a shadow that is listed,
+     * takes no traffic, and runs in the function (a cpu model: a gpu shadow would spend a second endpoint's capacity
+     * on every request, which the forwarder does not budget).
+     */
+    private static Rollout rollout(RawRollout raw, List<ModelVersion> versions, Tier tier, String where) {
+        if (raw == null) {
+            return Rollout.single(versions.get(0).version());
+        }
+        List<String> names = versions.stream().map(ModelVersion::version).toList();
+        require(raw.traffic() != null && !raw.traffic().isEmpty(), where + "rollout.traffic must give each served version"
+                + " its percent, e.g. { \"" + names.get(0) + "\": 100 }");
+        int sum = 0;
+        for (Map.Entry<String, Integer> e : raw.traffic().entrySet()) {
+            require(names.contains(e.getKey()), where + "rollout.traffic names version '" + e.getKey()
+                    + "', which 'versions' does not list (versions: " + names + ")");
+            require(e.getValue() != null && e.getValue() >= 0 && e.getValue() <= 100,
+                    where + "rollout.traffic." + e.getKey() + " must be a percent 0..100, got " + e.getValue());
+            sum += e.getValue();
+        }
+        require(sum == 100, where + "rollout.traffic weights must sum to 100, got " + sum + " (" + raw.traffic() + ")");
+        if (raw.shadow() != null) {
+            require(names.contains(raw.shadow()), where + "rollout.shadow names version '" + raw.shadow()
+                    + "', which 'versions' does not list (versions: " + names + ")");
+            require(!raw.traffic().containsKey(raw.shadow()), where + "rollout.shadow '" + raw.shadow()
+                    + "' is also in rollout.traffic: a version either serves traffic or shadows it");
+            require(tier == Tier.CPU, where + "rollout.shadow is for cpu models (the shadow runs in the function)");
+        }
+        return new Rollout(raw.traffic(), raw.shadow());
     }
 
     private static BatchSpec batch(RawBatch raw, Trigger trigger, String where) {
@@ -249,7 +316,14 @@ public final class CatalogLoader {
     }
 
     private record RawModel(String id, String version, String task, String tier, String trigger, String artifact,
-                            RawBatch batch, RawEndpoint endpoint, RawLimits limits, RawFunction function, Integer shards) {
+                            RawBatch batch, RawEndpoint endpoint, RawLimits limits, RawFunction function, Integer shards,
+                            List<RawVersion> versions, RawRollout rollout) {
+    }
+
+    private record RawVersion(String version, String artifact, RawEndpoint endpoint) {
+    }
+
+    private record RawRollout(java.util.LinkedHashMap<String, Integer> traffic, String shadow) {
     }
 
     private record RawBatch(Integer size, Integer windowSeconds, Integer maxTensorBatch) {

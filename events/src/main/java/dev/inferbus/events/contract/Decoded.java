@@ -10,9 +10,10 @@ public sealed interface Decoded {
      * @param eventTime the EventBridge event time, null for a bare detail
      * @param detailPointer the JSON pointer of the detail in the decoded document: {@code /detail} or empty
      * @param fingerprint the request's {@link RequestFingerprint}
+     * @param replayName the {@code replay-name} of an event an archive replay re-sent, else null
      */
-    record Request(InferenceRequested detail, String eventId, Instant eventTime, String detailPointer, String fingerprint)
-            implements Decoded {
+    record Request(InferenceRequested detail, String eventId, Instant eventTime, String detailPointer, String fingerprint,
+                   String replayName) implements Decoded {
 
         /** Where a field of the detail sits in the document the producer sent, for error messages. */
         public String pointer(String field) {

@@ -113,7 +113,7 @@ public final class EventCodec {
                             + describe(node));
         }
         if (!node.has("detail-type") && !node.has("detail")) {
-            return decodeDetail(node, "", null, null);
+            return decodeDetail(node, "", null, null, null);
         }
         String eventId = node.path("id").isTextual() ? node.get("id").asText() : null;
         JsonNode detailType = node.get("detail-type");
@@ -138,10 +138,13 @@ public final class EventCodec {
                         + " 2026-01-01T00:00:00Z, got " + describe(timeNode));
             }
         }
-        return decodeDetail(detail, "/detail", eventId, time);
+        // a replayed event is the archived one plus this field
+        // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-replay-archived-event.html)
+        String replayName = node.path("replay-name").isTextual() ? node.get("replay-name").asText() : null;
+        return decodeDetail(detail, "/detail", eventId, time, replayName);
     }
 
-    private Decoded decodeDetail(JsonNode detail, String prefix, String eventId, Instant time) {
+    private Decoded decodeDetail(JsonNode detail, String prefix, String eventId, Instant time, String replayName) {
         boolean hasInput = detail.has("input");
         boolean hasRef = detail.has("inputRef");
         if (hasInput == hasRef) {
@@ -179,7 +182,7 @@ public final class EventCodec {
         }
         try {
             return new Decoded.Request(mapper.treeToValue(detail, InferenceRequested.class), eventId, time, prefix,
-                    RequestFingerprint.of(detail));
+                    RequestFingerprint.of(detail), replayName);
         } catch (JsonProcessingException e) {
             // The schema admits only shapes the record can hold; reaching here means the two disagree.
             throw new IllegalStateException("schema and record disagree on " + prefix, e);

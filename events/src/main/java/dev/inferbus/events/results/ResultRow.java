@@ -14,6 +14,7 @@ import dev.inferbus.events.contract.ErrorCode;
  * @param detailType the event this row announces
  * @param eventDetail the announcing event's detail JSON, kept so that a redelivery can publish it if the first
  *                    attempt could not
+ * @param replayName the archive replay whose re-scoring this row is, else null; such a row announces nothing
  */
 public record ResultRow(
         String key,
@@ -32,11 +33,17 @@ public record ResultRow(
         Double endToEndMs,
         String eventId,
         String detailType,
-        String eventDetail) {
+        String eventDetail,
+        String replayName) {
 
     public ResultRow {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("a result row is final; a PENDING request is a PendingRow");
         }
+    }
+
+    /** Whether the row's event goes on the bus: a replay re-scores for comparison, its consumers saw the request once. */
+    public boolean announced() {
+        return replayName == null;
     }
 }

@@ -28,18 +28,18 @@ public final class ResultRows {
         Double endToEnd = origin.requestedAtMillis() != null ? (double) (now - created) : null;
         InferenceCompleted event = new InferenceCompleted(detail.requestId(), detail.model(), origin.version(), origin.tier(),
                 output, outputRef, inferenceMs, endToEnd, detail.attributes(), detail.traceparent());
-        return new ResultRow(detail.requestId(), Status.COMPLETED, detail.model(), origin.version(), origin.tier(),
+        return new ResultRow(origin.key(detail.requestId()), Status.COMPLETED, detail.model(), origin.version(), origin.tier(),
                 origin.fingerprint(), output == null ? null : codec.toJson(output), outputRef, null, null, created, now,
-                inferenceMs, endToEnd, origin.eventId(), DetailType.COMPLETED, codec.toJson(event));
+                inferenceMs, endToEnd, origin.eventId(), DetailType.COMPLETED, codec.toJson(event), origin.replayName());
     }
 
     /** @param key the row key (see {@link ResultRow#key()}) */
     public ResultRow failed(String key, Rejection rejection, RowOrigin origin, long now) {
         long created = createdAt(origin, now);
         Double endToEnd = origin.requestedAtMillis() != null ? (double) (now - created) : null;
-        return new ResultRow(key, Status.FAILED, rejection.model(), origin.version(), origin.tier(), origin.fingerprint(), null,
-                null, rejection.code(), rejection.message(), created, now, null, endToEnd, origin.eventId(), DetailType.FAILED,
-                codec.toJson(failedEvent(rejection, origin)));
+        return new ResultRow(origin.key(key), Status.FAILED, rejection.model(), origin.version(), origin.tier(),
+                origin.fingerprint(), null, null, rejection.code(), rejection.message(), created, now, null, endToEnd,
+                origin.eventId(), DetailType.FAILED, codec.toJson(failedEvent(rejection, origin)), origin.replayName());
     }
 
     /**

@@ -259,7 +259,9 @@ public final class ResultStore {
         }
         item.put(ResultsTable.DETAIL_TYPE, AttributeValue.fromS(row.detailType()));
         item.put(ResultsTable.EVENT, AttributeValue.fromS(row.eventDetail()));
-        item.put(ResultsTable.PUBLISHED, AttributeValue.fromBool(false));
+        putS(item, ResultsTable.REPLAY_NAME, row.replayName());
+        // a row that announces nothing owes the bus nothing
+        item.put(ResultsTable.PUBLISHED, AttributeValue.fromBool(!row.announced()));
         return item;
     }
 
@@ -280,7 +282,7 @@ public final class ResultStore {
                 s(item, ResultsTable.OUTPUT_REF), errorCode == null ? null : ErrorCode.valueOf(errorCode),
                 s(item, ResultsTable.ERROR_MESSAGE), created, Long.parseLong(item.get(ResultsTable.COMPLETED_AT).n()),
                 d(item, ResultsTable.INFERENCE_MS), d(item, ResultsTable.END_TO_END_MS), s(item, ResultsTable.EVENT_ID),
-                s(item, ResultsTable.DETAIL_TYPE), s(item, ResultsTable.EVENT)),
+                s(item, ResultsTable.DETAIL_TYPE), s(item, ResultsTable.EVENT), s(item, ResultsTable.REPLAY_NAME)),
                 published != null && Boolean.TRUE.equals(published.bool()));
     }
 

@@ -12,6 +12,7 @@ public final class ResultsTable {
     public static final String TTL = "expiresAt";
 
     static final String STATUS = "status";
+    static final String REPLAY_NAME = "replayName";
     static final String MODEL = "model";
     static final String VERSION = "version";
     static final String TIER = "tier";
@@ -34,6 +35,21 @@ public final class ResultsTable {
     static final String REQUEST = "request";
     static final String INFERENCE_ID = "inferenceId";
     static final String OUTPUT_LOCATION = "outputLocation";
+
+    /**
+     * The key of a replay's re-scoring of {@code requestId} with {@code version}: a requestId never holds {@code #}
+     * (the contract's pattern), so it never meets a producer's key, and a second replay with the same version finds
+     * the first one's row, as any redelivery does.
+     */
+    public static String replayKey(String requestId, String version) {
+        return requestId + "#" + version;
+    }
+
+    /** The requestId of a row key: the key itself, or what precedes a replay key's {@code #}. */
+    public static String requestIdOf(String key) {
+        int hash = key.indexOf('#');
+        return hash < 0 ? key : key.substring(0, hash);
+    }
 
     private ResultsTable() {
     }

@@ -1,0 +1,122 @@
+package dev.inferbus.events.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Versions and rollouts in the catalog: what the loader refuses, and how requests are split over versions. */
+class ModelVersionsTest {
+
+    private static final String ENTRY = "- {id: m, task: tabular-classification, tier: cpu, trigger: eventbridge, ";
+
+    private static ModelCatalog parse(String rest) {
+        return CatalogLoader.parse("bus: inferbus\nmodels:\n  " + ENTRY + rest + "}\n", "test.yaml");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            weights under 100   | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 80, '2': 10}} | rollout.traffic weights must sum to 100, got 90
+            weights over 100    | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 95, '2': 10}} | rollout.traffic weights must sum to 100, got 105
+            unknown in traffic  | versions: [{version: '1', artifact: a.onnx}], rollout: {traffic: {'1': 90, '3': 10}} | rollout.traffic names version '3', which 'versions' does not list (versions: [1])
+            unknown shadow      | versions: [{version: '1', artifact: a.onnx}], rollout: {traffic: {'1': 100}, shadow: '9'} | rollout.shadow names version '9', which 'versions' does not list (versions: [1])
+            shadow in traffic   | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 90, '2': 10}, shadow: '2'} | rollout.shadow '2' is also in rollout.traffic
+            negative weight     | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 100, '2': -10}} | rollout.traffic.2 must be a percent 0..100, got -10
+            duplicate version   | versions: [{version: '1', artifact: a.onnx}, {version: '1', artifact: b.onnx}] | versions[1] (1): duplicate version '1'
+            version no artifact | versions: [{version: '1', artifact: a.onnx}, {version: '2'}] | versions[1] (2): a cpu model needs an 'artifact'
+            dotted version      | versions: [{version: '1.1', artifact: a.onnx}] | versions[0] (1.1): 'version' must match
+            both forms          | artifact: a.onnx, versions: [{version: '1', artifact: a.onnx}] | with 'versions', each version names its own 'version' and 'artifact'
+            no traffic          | versions: [{version: '1', artifact: a.onnx}], rollout: {shadow: '1'} | rollout.traffic must give each served version its percent
+            """)
+    void refusesABadRolloutNamingFileAndEntry(String why, String rest, String expected) {
+        assertThatThrownBy(() -> parse(rest)).as(why).isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("test.yaml: models[0] (m): " + expected);
+    }
+
+    @Test
+    void aGpuModelHasOneVersionAndNoShadow() {
+        assertThatThrownBy(() -> CatalogLoader.parse("""
+                bus: inferbus
+                models:
+                  - {id: g, task: text-embedding, tier: gpu, trigger: sqs, versions: [{version: '1', endpoint: {name: e1, mode: realtime, format: hf-tei}}, {version: '2', endpoint: {name: e2, mode: realtime, format: hf-tei}}]}
+                """, "g.yaml")).hasMessageContaining("models[0] (g): a gpu model lists one version");
+    }
+
+    @Test
+    void theLiveVersionIsTheHeaviestAndEachVersionIsASpecOfItsOwn() {
+        ModelSpec m = parse("versions: [{version: '1', artifact: m/1/a.onnx}, {version: '2', artifact: m/2/a.onnx},"
+                + " {version: '3', artifact: m/3/a.onnx}], rollout: {traffic: {'1': 30, '2': 70}, shadow: '3'}").find("m").orElseThrow();
+
+        assertThat(m.version()).isEqualTo("2");
+        assertThat(m.artifact()).isEqualTo("m/2/a.onnx");
+        assertThat(m.rollout().shadow()).isEqualTo("3");
+        assertThat(m.forVersion("3").orElseThrow().artifactFolder()).isEqualTo("m/3");
+        assertThat(m.forVersion("4")).isEmpty();
+        assertThat(m.allVersions()).extracting(ModelSpec::version).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void withoutVersionsAnEntryIsItsOwnSingleVersion() {
+        ModelSpec m = parse("artifact: a.onnx").find("m").orElseThrow();
+
+        assertThat(m.versionNames()).containsExactly("1");
+        assertThat(m.rollout().traffic()).containsExactly(Map.entry("1", 100));
+        assertThat(m.rollout().choose("anything")).isEqualTo("1");
+    }
+
+    @Test
+    void weightsHoldWithinOnePercentOverTenThousandKeys() {
+        Rollout rollout = new Rollout(ordered("1", 80, "2", 15, "3", 5), null);
+        SplittableRandom random = new SplittableRandom(16);
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            counts.merge(rollout.choose("card-" + random.nextLong(1_000_000_000L)), 1, Integer::sum);
+        }
+
+        assertThat(counts.get("1") / 100.0).isBetween(79.0, 81.0);
+        assertThat(counts.get("2") / 100.0).isBetween(14.0, 16.0);
+        assertThat(counts.get("3") / 100.0).isBetween(4.0, 6.0);
+    }
+
+    @Test
+    void aKeyAlwaysMeetsTheSameVersionAndAZeroWeightNone() {
+        Rollout canary = new Rollout(ordered("1", 90, "2", 10), null);
+        Rollout off = new Rollout(ordered("1", 100, "2", 0), null);
+        for (int i = 0; i < 2_000; i++) {
+            String key = "device-" + i;
+            assertThat(canary.choose(key)).isEqualTo(canary.choose(key));
+            assertThat(off.choose(key)).isEqualTo("1");
+        }
+        // the assignment is the catalog's, not this JVM's: a fixed key lands in a fixed bucket everywhere
+        assertThat(Rollout.bucket("card-4242")).isEqualTo(Rollout.bucket("card-4242")).isBetween(0, Rollout.BUCKETS - 1);
+    }
+
+    @Test
+    void theSampleCatalogRunsAFraudCanary() {
+        ModelSpec fraud = CatalogLoader.load(Path.of("../samples/catalog.yaml")).find("fraud-scorer").orElseThrow();
+
+        assertThat(fraud.versionNames()).containsExactly("1", "2");
+        assertThat(fraud.rollout().traffic()).containsExactly(Map.entry("1", 90), Map.entry("2", 10));
+        assertThat(fraud.version()).isEqualTo("1");
+        assertThat(fraud.rollout().isSplit()).isTrue();
+    }
+
+    private static Map<String, Integer> ordered(String a, int wa, String b, int wb) {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put(a, wa);
+        m.put(b, wb);
+        return m;
+    }
+
+    private static Map<String, Integer> ordered(String a, int wa, String b, int wb, String c, int wc) {
+        Map<String, Integer> m = ordered(a, wa, b, wb);
+        m.put(c, wc);
+        return m;
+    }
+}
