@@ -44,17 +44,18 @@ public final class MicroBatcher implements Scorer {
     @Override
     public List<Outcome> score(List<ScoringRequest> requests) {
         Outcome[] outcomes = new Outcome[requests.size()];
-        Map<String, List<Integer>> byModel = new LinkedHashMap<>();
+        // a version is a model of its own: its inputs share tensor calls only with each other
+        Map<ModelSpec, List<Integer>> byModel = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
-            byModel.computeIfAbsent(requests.get(i).model().id(), k -> new ArrayList<>()).add(i);
+            byModel.computeIfAbsent(requests.get(i).model(), k -> new ArrayList<>()).add(i);
         }
-        byModel.forEach((id, indices) -> {
-            Optional<TaskModel<?>> model = runtime.model(id);
+        byModel.forEach((spec, indices) -> {
+            Optional<TaskModel<?>> model = runtime.model(spec);
             if (model.isEmpty()) {
                 for (int i : indices) {
                     outcomes[i] = new Outcome.Failed(ErrorCode.UNKNOWN_MODEL, pointerOfModel(requests.get(i))
-                            + ": model '" + id + "' is not served by this function (it serves "
-                            + runtime.models().stream().map(m -> m.spec().id()).toList() + ")");
+                            + ": model '" + spec.id() + "' version '" + spec.version() + "' is not served by this function (it serves "
+                            + runtime.models().stream().map(m -> m.spec().id() + "@" + m.spec().version()).toList() + ")");
                 }
                 return;
             }

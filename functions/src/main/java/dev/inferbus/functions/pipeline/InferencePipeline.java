@@ -9,6 +9,7 @@ import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.contract.InferenceRequested;
 import dev.inferbus.events.contract.Rejection;
+import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultRows;
 import dev.inferbus.events.results.RowOrigin;
@@ -78,7 +79,9 @@ public final class InferencePipeline {
         /** Handed to an asynchronous endpoint (its row is PENDING). */
         SUBMITTED,
         /** Goes back to its source. */
-        RETRY
+        RETRY,
+        /** A replayed request of a model other than the one its replay re-scores: nothing to do. */
+        SKIPPED
     }
 
     /**
@@ -128,6 +131,8 @@ public final class InferencePipeline {
     private static final class Slot {
         final Record record;
         Decoded.Request request;
+        /** The version chosen for the request, once its model is known. */
+        String version;
         ModelSpec spec;
         JsonNode input;
         Rejection rejection;
@@ -163,9 +168,15 @@ public final class InferencePipeline {
 
         RowOrigin origin() {
             InferenceRequested detail = request == null ? null : request.detail();
-            String version = spec != null ? spec.version() : detail != null ? detail.version() : null;
+            String version = spec != null ? spec.version() : this.version != null ? this.version
+                    : detail != null ? detail.version() : null;
             Long requestedAt = request != null && request.eventTime() != null ? request.eventTime().toEpochMilli() : null;
-            return new RowOrigin(detail, fingerprint, eventId, requestedAt, version, spec != null ? spec.tier().wireName() : null);
+            return new RowOrigin(detail, fingerprint, eventId, requestedAt, version, spec != null ? spec.tier().wireName() : null,
+                    replayName());
+        }
+
+        String replayName() {
+            return request == null ? null : request.replayName();
         }
     }
 
@@ -257,12 +268,22 @@ public final class InferencePipeline {
                     + detail.model() + "' (catalog models: " + catalog.ids() + ")");
             return;
         }
-        ModelSpec model = spec.get();
-        if (detail.version() != null && !detail.version().equals(model.version())) {
-            slot.rejection = reject(detail, ErrorCode.UNKNOWN_MODEL, request.pointer("version") + ": model '"
-                    + model.id() + "' has no version '" + detail.version() + "' (live version: " + model.version() + ")");
+        ModelSpec entry = spec.get();
+        Optional<Rescore> rescore = Rescore.parse(request.replayName());
+        if (rescore.isPresent() && !rescore.get().model().equals(entry.id())) {
+            // a replay reaches every model on its rule's route; it re-scores one of them
+            slot.fate = Fate.SKIPPED;
             return;
         }
+        slot.version = rescore.map(Rescore::version).orElseGet(() -> chooseVersion(entry, detail));
+        Optional<ModelSpec> version = entry.forVersion(slot.version);
+        if (version.isEmpty()) {
+            String field = rescore.isPresent() ? "/replay-name" : request.pointer("version");
+            slot.rejection = reject(detail, ErrorCode.UNKNOWN_MODEL, field + ": model '" + entry.id() + "' has no version '"
+                    + slot.version + "' (versions: " + entry.versionNames() + ", live: " + entry.version() + ")");
+            return;
+        }
+        ModelSpec model = version.get();
         if (!served.contains(model.id())) {
             slot.rejection = reject(detail, ErrorCode.UNKNOWN_MODEL, request.pointer("model") + ": model '" + model.id()
                     + "' is not served by this function (it serves " + served + "); check the catalog's routes");
@@ -279,6 +300,17 @@ public final class InferencePipeline {
             }
             slot.input = detail.input();
         }
+    }
+
+    /**
+     * A request's explicit version pins it; otherwise its sticky key (the partition key, else the requestId) picks
+     * one by the rollout's weights, so a key always meets the same version.
+     */
+    private static String chooseVersion(ModelSpec model, InferenceRequested detail) {
+        if (detail.version() != null) {
+            return detail.version();
+        }
+        return model.rollout().choose(detail.partitionKey() != null ? detail.partitionKey() : detail.requestId());
     }
 
     private static Rejection reject(InferenceRequested detail, ErrorCode code, String message) {
@@ -401,7 +433,8 @@ public final class InferencePipeline {
             try {
                 InferenceRequested detail = slot.request == null ? null : slot.request.detail();
                 slot.row = rows.failed(keyOf(slot), slot.rejection, new RowOrigin(detail, slot.fingerprint, slot.eventId, null,
-                        detail == null ? null : detail.version(), null), now);
+                        slot.version != null ? slot.version : detail == null ? null : detail.version(), null,
+                        slot.replayName()), now);
             } catch (RuntimeException again) {
                 slot.retry("no row could be built for it: " + again.getClass().getSimpleName());
             }

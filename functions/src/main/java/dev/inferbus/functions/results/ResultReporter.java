@@ -111,7 +111,9 @@ public final class ResultReporter {
             switch (e.getValue().join()) {
                 case WRITTEN -> {
                     fates[i] = Fate.WRITTEN;
-                    owed.add(new Owed(i, owners[i], now, new EventPublisher.Entry(row.detailType(), row.eventDetail())));
+                    if (row.announced()) {
+                        owed.add(new Owed(i, owners[i], now, new EventPublisher.Entry(row.detailType(), row.eventDetail())));
+                    }
                 }
                 case CONFLICT -> fates[i] = Fate.CONFLICT;
                 case DUPLICATE -> {

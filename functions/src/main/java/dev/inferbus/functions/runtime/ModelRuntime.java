@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The cpu-tier models a function serves, loaded once at init and shared by every invocation. */
+/**
+ * The cpu-tier models a function serves, every listed version of each, loaded once at init and shared by every
+ * invocation: a request may pin any listed version, and a replay re-scores with one that takes no traffic.
+ */
 public final class ModelRuntime implements ModelLookup, AutoCloseable {
 
     private final Map<String, TaskModel<?>> models;
@@ -22,7 +25,7 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
         this.loadMillis = loadMillis;
     }
 
-    /** Loads every cpu model of {@code specs}; gpu models are served by their endpoints and skipped. */
+    /** Loads every version of every cpu model of {@code specs}; gpu models are served by their endpoints and skipped. */
     public static ModelRuntime load(List<ModelSpec> specs, ArtifactSource artifacts) throws IOException {
         Map<String, TaskModel<?>> models = new LinkedHashMap<>();
         Map<String, Long> loadMillis = new LinkedHashMap<>();
@@ -32,11 +35,13 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
                 if (spec.tier() != Tier.CPU) {
                     continue;
                 }
-                long start = System.nanoTime();
-                TaskModel<?> model = loadOne(spec, artifacts);
-                loaded.add(model);
-                models.put(spec.id(), model);
-                loadMillis.put(spec.id(), (System.nanoTime() - start) / 1_000_000);
+                for (ModelSpec version : spec.allVersions()) {
+                    long start = System.nanoTime();
+                    TaskModel<?> model = loadOne(version, artifacts);
+                    loaded.add(model);
+                    models.put(key(version), model);
+                    loadMillis.put(key(version), (System.nanoTime() - start) / 1_000_000);
+                }
             }
         } catch (IOException | RuntimeException e) {
             loaded.forEach(TaskModel::close);
@@ -63,8 +68,12 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
     }
 
     @Override
-    public Optional<TaskModel<?>> model(String id) {
-        return Optional.ofNullable(models.get(id));
+    public Optional<TaskModel<?>> model(ModelSpec spec) {
+        return Optional.ofNullable(models.get(key(spec)));
+    }
+
+    private static String key(ModelSpec spec) {
+        return spec.id() + "@" + spec.version();
     }
 
     @Override
@@ -72,7 +81,7 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
         return models.values();
     }
 
-    /** Milliseconds each model took to load, by id. */
+    /** Milliseconds each model version took to load, by {@code id@version}. */
     public Map<String, Long> loadMillis() {
         return Map.copyOf(loadMillis);
     }

@@ -111,7 +111,7 @@ class MicroBatcherTest {
 
         List<Outcome> outcomes = batcher.score(List.of(new ScoringRequest(gpu, JSON.createObjectNode().put("text", "x"), "/detail/input")));
 
-        assertFailed(outcomes.get(0), ErrorCode.UNKNOWN_MODEL, "/detail/model: model 'document-embedder' is not served by this function");
+        assertFailed(outcomes.get(0), ErrorCode.UNKNOWN_MODEL, "/detail/model: model 'document-embedder' version '1' is not served by this function");
     }
 
     private static void assertFailed(Outcome outcome, ErrorCode code, String messageStart) {
@@ -128,8 +128,9 @@ class MicroBatcherTest {
     private static ModelLookup lookup(TaskModel<?> model) {
         return new ModelLookup() {
             @Override
-            public Optional<TaskModel<?>> model(String id) {
-                return model.spec().id().equals(id) ? Optional.of(model) : Optional.empty();
+            public Optional<TaskModel<?>> model(ModelSpec spec) {
+                return model.spec().id().equals(spec.id()) && model.spec().version().equals(spec.version())
+                        ? Optional.of(model) : Optional.empty();
             }
 
             @Override

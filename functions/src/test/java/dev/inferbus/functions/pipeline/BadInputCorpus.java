@@ -106,7 +106,7 @@ final class BadInputCorpus {
         for (String unknown : new String[] {"gpt-7", "fraud-scorer-v2", "sentence", "x", "document-embedder-2"}) {
             c.add("model-unknown-" + unknown, base, e -> detail(e).put("model", unknown), ErrorCode.UNKNOWN_MODEL, "/detail/model");
         }
-        for (String version : new String[] {"2", "9", "1.0", "latest"}) {
+        for (String version : new String[] {"3", "9", "1.0", "latest"}) {
             c.add("version-" + version, base, e -> detail(e).put("version", version), ErrorCode.UNKNOWN_MODEL, "/detail/version");
         }
         c.add("version-bad-charset", base, e -> detail(e).put("version", "v 1!"), ErrorCode.INVALID_EVENT, "/detail/version");

@@ -41,8 +41,9 @@ class OfflineLoadingTest {
         });
         try (ModelRuntime runtime = ModelRuntime.load(TestModels.catalog().models(), ArtifactSource.fromRoot("classpath:"))) {
             assertThat(Utils.isOfflineMode()).isTrue();
-            assertThat(runtime.models()).extracting(m -> m.spec().id())
-                    .containsExactly("fraud-scorer", "sentence-embedder", "sensor-anomaly");
+            assertThat(runtime.models()).extracting(m -> m.spec().id() + "@" + m.spec().version())
+                    .containsExactly("fraud-scorer@1", "fraud-scorer@2", "sentence-embedder@1", "sentence-embedder@2",
+                            "sensor-anomaly@1");
             for (TaskModel<?> model : runtime.models()) {
                 assertThat(primed(model)).isNotNull();
             }

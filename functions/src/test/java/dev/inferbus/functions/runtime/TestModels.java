@@ -33,7 +33,8 @@ public final class TestModels {
         return runtime;
     }
 
+    /** The catalog's live version of {@code id}. */
     public static TaskModel<?> model(String id) {
-        return runtime().model(id).orElseThrow();
+        return runtime().model(catalog().find(id).orElseThrow()).orElseThrow();
     }
 }

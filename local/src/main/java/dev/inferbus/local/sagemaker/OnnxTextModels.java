@@ -33,7 +33,7 @@ public final class OnnxTextModels implements AutoCloseable {
      * @param counter the model's tokenizer without a cut, to count a text's tokens as TEI's router does before
      *                anything is embedded
      */
-    private record Loaded(String runtimeId, HuggingFaceTokenizer counter, int maxInputTokens) {
+    private record Loaded(ModelSpec runtimeSpec, HuggingFaceTokenizer counter, int maxInputTokens) {
     }
 
     private final ModelRuntime runtime;
@@ -68,7 +68,7 @@ public final class OnnxTextModels implements AutoCloseable {
                 HuggingFaceTokenizer counter = HuggingFaceTokenizer.builder()
                         .optTokenizerPath(artifacts.fetch(prefix + signature.tokenizer()))
                         .optTruncation(false).optPadding(false).build();
-                byArtifact.put(entry.getKey(), new Loaded(spec.id(), counter, signature.maxTokens()));
+                byArtifact.put(entry.getKey(), new Loaded(spec, counter, signature.maxTokens()));
             }
         } catch (IOException | RuntimeException e) {
             byArtifact.values().forEach(l -> l.counter().close());
@@ -81,7 +81,7 @@ public final class OnnxTextModels implements AutoCloseable {
     /** The model that serves {@code gpuModel}'s endpoint. */
     public SageMakerServer.TextModel modelFor(ModelSpec gpuModel) {
         Loaded loaded = byArtifact.get(gpuModel.endpoint().localArtifact());
-        TaskModel<?> model = runtime.model(loaded.runtimeId()).orElseThrow();
+        TaskModel<?> model = runtime.model(loaded.runtimeSpec()).orElseThrow();
         return new SageMakerServer.TextModel() {
             @Override
             public List<float[]> embed(List<String> texts) throws Exception {
