@@ -31,6 +31,15 @@ public final class TimeBudgets {
     public static final Duration S3_ATTEMPT = Duration.ofSeconds(5);
 
     /**
+     * A model artifact's download at init: a request's S3 budget is far too short for a model file (the fp32
+     * sentence-embedder is 86 MiB, and timed out at 10 s in the local cloud while six functions started on two
+     * cores). It happens once per environment, in the Init phase, which SnapStart runs when a version is published
+     * and allows far longer than an invocation ("Lambda execution environment lifecycle",
+     * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+     */
+    public static final Duration ARTIFACT_DOWNLOAD = Duration.ofMinutes(5);
+
+    /**
      * A SageMaker real-time invocation: "the model containers must respond to requests within 60 seconds"
      * (Amazon SageMaker developer guide, "How containers serve requests", docs.aws.amazon.com/sagemaker/latest/dg/
      * your-algorithms-inference-code.html).

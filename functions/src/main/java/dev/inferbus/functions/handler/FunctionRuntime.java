@@ -3,6 +3,7 @@ package dev.inferbus.functions.handler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.catalog.Tier;
@@ -160,7 +161,9 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
                 if (!Files.exists(local)) {
                     Files.createDirectories(local.getParent());
                     String key = uri.getPath().substring(1) + relativePath;
-                    aws.s3().getObject(b -> b.bucket(uri.getHost()).key(key), AsyncResponseTransformer.toFile(local)).join();
+                    aws.s3().getObject(b -> b.bucket(uri.getHost()).key(key).overrideConfiguration(o -> o
+                                    .apiCallTimeout(TimeBudgets.ARTIFACT_DOWNLOAD).apiCallAttemptTimeout(TimeBudgets.ARTIFACT_DOWNLOAD)),
+                            AsyncResponseTransformer.toFile(local)).join();
                 }
                 return local;
             }

@@ -90,7 +90,7 @@ final class ReplayCommand extends CliCommand {
                 .orElseThrow(() -> misuse("unknown model '" + model + "': the catalog has " + catalog.ids()));
         if (!catalogListsVersion(modelSpec, version)) {
             throw misuse("model " + model + " has no version '" + version + "' in the catalog (it lists "
-                    + List.of(modelSpec.version()) + ")");
+                    + modelSpec.versionNames() + ")");
         }
         Rescore rescore;
         try {
@@ -127,11 +127,11 @@ final class ReplayCommand extends CliCommand {
     }
 
     /**
-     * Whether the catalog lists {@code version} for the model. The catalog names one version per model today
-     * ({@link ModelSpec#version()}); once it lists several, this is the one place to read them.
+     * Whether the catalog lists {@code version} for the model: a replay may re-score with any deployed version,
+     * traffic or not.
      */
     static boolean catalogListsVersion(ModelSpec model, String version) {
-        return version.equals(model.version());
+        return model.versionNames().contains(version);
     }
 
     /** The local cloud authenticates every request: the keys of --env-file, of the running up, or the environment's. */

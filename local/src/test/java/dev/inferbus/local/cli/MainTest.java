@@ -228,7 +228,7 @@ class MainTest {
             replay --model fraud-scorer --version 1 --from yesterday | Invalid value for option '--from': 'yesterday' is not an ISO-8601 instant, now or -<n>s/m/h/d | inferbus replay
             replay --model fraud-scorer --version 1 --from -15m --to -1h | --to must be after --from      | inferbus replay
             replay --model gpt-7 --version 1 --from -15m       | unknown model 'gpt-7': the catalog has [fraud-scorer, | inferbus replay
-            replay --model fraud-scorer --version 9 --from -15m | model fraud-scorer has no version '9' in the catalog (it lists [1]) | inferbus replay
+            replay --model fraud-scorer --version 9 --from -15m | model fraud-scorer has no version '9' in the catalog (it lists [1, 2]) | inferbus replay
             replay --endpoint http://127.0.0.1:1 --aws --model fraud-scorer --version 1 --from -15m | --endpoint and --aws exclude each other | inferbus replay
             replay --model fraud-scorer --version 1 --from now extra | unexpected argument 'extra'         | inferbus replay
             serve-endpoint                                     | Missing required parameter: 'MODEL'                   | inferbus serve-endpoint
