@@ -1,6 +1,8 @@
 package dev.inferbus.local.cli;
 
 import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.local.demo.CanaryDemo;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.soak.Soak;
@@ -64,7 +66,10 @@ final class DemoCommand extends CliCommand {
         try (LocalCloud cloud = LocalCloud.start(LocalCloud.Settings.defaults().withRandomPorts(), err)) {
             out.printf("local cloud up in %d ms, every function a process of its deployment zip:%n", (System.nanoTime() - start) / 1_000_000);
             cloud.report().forEach(out::println);
-            boolean ok = new Demo(cloud, CatalogLoader.loadClasspath(), out).run(SampleEvents.all(), Duration.ofSeconds(120));
+            ModelCatalog catalog = CatalogLoader.loadClasspath();
+            boolean ok = new Demo(cloud, catalog, out).run(SampleEvents.all(), Duration.ofSeconds(120));
+            // model versions: fraud-scorer's canary split on 100 keys, then a replay re-scoring them with v2
+            ok &= new CanaryDemo(cloud, catalog, out).run("fraud-scorer", 100, "2", Duration.ofSeconds(90));
             out.printf("demo %s in %.1f s%n", ok ? "passed" : "FAILED", (System.nanoTime() - start) / 1e9);
             return ok ? 0 : 1;
         }

@@ -1,0 +1,139 @@
+package dev.inferbus.local.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.replay.Rescore;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.ResultsTable;
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.results.StoredResult;
+import dev.inferbus.events.routing.Route;
+import dev.inferbus.events.samples.SampleEvents;
+import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.rescore.RescoreReplay;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+
+/**
+ * The model-version part of the demo: a burst of one model's requests, each under its own partition key, split over
+ * its versions by the catalog's rollout (a canary); then an archive replay of that window that re-scores every one
+ * with another version, beside the original rows.
+ */
+public final class CanaryDemo {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final LocalCloud cloud;
+    private final ModelCatalog catalog;
+    private final PrintStream out;
+
+    public CanaryDemo(LocalCloud cloud, ModelCatalog catalog, PrintStream out) {
+        this.cloud = cloud;
+        this.catalog = catalog;
+        this.out = out;
+    }
+
+    /**
+     * Puts {@code count} requests for the first valid sample of {@code modelId}, each with its own key, checks each
+     * was served by the version its key hashes to, then replays them re-scored with {@code replayVersion}.
+     * Returns whether both parts held.
+     */
+    public boolean run(String modelId, int count, String replayVersion, Duration timeout) throws InterruptedException {
+        ModelSpec model = catalog.find(modelId).orElseThrow();
+        SampleEvents.Sample template = SampleEvents.all().stream().filter(s -> s.valid() && modelId.equals(s.model()))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no valid sample of " + modelId));
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        Instant from = Instant.now().minusSeconds(1);
+        List<String> keys = new ArrayList<>();
+        List<PutEventsRequestEntry> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ObjectNode detail = template.event().path("detail").deepCopy();
+            String requestId = "canary-" + run + "-" + i;
+            detail.put("requestId", requestId).put("partitionKey", "card-" + run + "-" + i);
+            keys.add(requestId);
+            batch.add(PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source("demo.canary")
+                    .detailType(template.event().path("detail-type").asText()).detail(detail.toString()).build());
+            if (batch.size() == 10 || i == count - 1) {
+                PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(batch));
+                if (response.failedEntryCount() > 0) {
+                    throw new IllegalStateException("PutEvents refused canary entries: " + response.entries());
+                }
+                batch.clear();
+            }
+        }
+        Map<String, ResultRow> rows = await(keys, timeout);
+        Map<String, Integer> served = new TreeMap<>();
+        int stuck = 0;
+        for (int i = 0; i < count; i++) {
+            ResultRow row = rows.get(keys.get(i));
+            if (row == null || row.status() != Status.COMPLETED
+                    || !row.version().equals(model.rollout().choose("card-" + run + "-" + i))) {
+                stuck++;
+                continue;
+            }
+            served.merge(row.version(), 1, Integer::sum);
+        }
+        out.printf("canary: %d %s requests served by version %s (catalog traffic %s); %d not served by their key's version%n",
+                count, modelId, served, model.rollout().traffic(), stuck);
+        boolean canaryHeld = stuck == 0 && served.size() == model.rollout().traffic().values().stream().filter(w -> w > 0).count();
+
+        Rescore rescore = Rescore.of(modelId, replayVersion, Instant.now());
+        RescoreReplay replays = new RescoreReplay(cloud.clients().events());
+        Route route = catalog.routes().stream().filter(r -> r.modelIds().contains(modelId)).findFirst().orElseThrow();
+        replays.start(replays.find(cloud.busName(), route), rescore, from, Instant.now());
+        String state = replays.await(rescore.replayName(), Duration.ofMillis(250), r -> { }).stateAsString();
+        List<String> replayKeys = keys.stream().map(k -> ResultsTable.replayKey(k, replayVersion)).toList();
+        Map<String, ResultRow> rescored = await(replayKeys, timeout);
+        long agree = 0;
+        long done = rescored.values().stream().filter(r -> r.status() == Status.COMPLETED).count();
+        for (String key : keys) {
+            ResultRow original = rows.get(key);
+            ResultRow again = rescored.get(ResultsTable.replayKey(key, replayVersion));
+            if (original != null && again != null && original.output() != null && again.output() != null
+                    && label(original).equals(label(again))) {
+                agree++;
+            }
+        }
+        long touched = keys.stream().filter(rows::containsKey).filter(k -> !rows.get(k).equals(await(List.of(k), Duration.ZERO).get(k))).count();
+        out.printf("replay %s %s: %d/%d re-scored with version %s under requestId#%s, %d originals changed; same label %d/%d%n",
+                rescore.replayName(), state, done, count, replayVersion, replayVersion, touched, agree, done);
+        return canaryHeld && "COMPLETED".equals(state) && done == count && touched == 0;
+    }
+
+    private static String label(ResultRow row) {
+        try {
+            return JSON.readTree(row.output()).path("label").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The final rows of {@code keys} that appear within {@code timeout} (one look with a zero timeout). */
+    private Map<String, ResultRow> await(List<String> keys, Duration timeout) {
+        Map<String, ResultRow> rows = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            for (String key : keys) {
+                if (!rows.containsKey(key)) {
+                    Optional<StoredResult> found = cloud.result(key);
+                    found.filter(StoredResult.Final.class::isInstance).map(r -> ((StoredResult.Final) r).row())
+                            .ifPresent(row -> rows.put(key, row));
+                }
+            }
+            if (rows.size() < keys.size() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+            }
+        } while (rows.size() < keys.size() && System.nanoTime() < deadline);
+        return rows;
+    }
+}
