@@ -79,6 +79,37 @@ class InferbusStackTest {
         }
     }
 
+    /**
+     * fraud-scorer runs v2 as a 10 % canary beside v1: one alarm, on v2's error rate minus v1's from the
+     * {Model, Version} metrics, and no other model (sentence-embedder lists v2 without traffic) gets one.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCanaryVersionsErrorRateIsAlarmedAgainstTheLiveOnes() {
+        List<Map<String, Object>> canaryAlarms = synth.resources("AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> a.containsKey("Metrics")).toList();
+        assertThat(canaryAlarms).hasSize(1);
+        Map<String, Object> alarm = canaryAlarms.getFirst();
+        assertThat((String) alarm.get("AlarmDescription")).contains("fraud-scorer", "v2", "v1");
+        assertThat(((Number) alarm.get("Threshold")).intValue()).isEqualTo(Observability.CANARY_ERROR_RATE_MARGIN_PCT);
+        assertThat(alarm).containsEntry("EvaluationPeriods", 1).containsEntry("ComparisonOperator", "GreaterThanThreshold").containsEntry("TreatMissingData", "notBreaching");
+        List<Map<String, Object>> metrics = (List<Map<String, Object>>) alarm.get("Metrics");
+        assertThat(metrics).anySatisfy(m -> {
+            assertThat(m.get("Expression")).isEqualTo("100*(failedCanary/requestsCanary) - 100*(failedLive/requestsLive)");
+            assertThat(m.get("ReturnData")).isNotEqualTo(false);
+        });
+        synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(
+                versionStat("failedCanary", "Failed", "2"), versionStat("requestsCanary", "Requests", "2"),
+                versionStat("failedLive", "Failed", "1"), versionStat("requestsLive", "Requests", "1")))));
+    }
+
+    private static Object versionStat(String id, String name, String version) {
+        return Match.objectLike(Map.of("Id", id, "ReturnData", false, "MetricStat", Map.of(
+                "Metric", Map.of("Namespace", "inferbus", "MetricName", name, "Dimensions", List.of(
+                        Map.of("Name", "Model", "Value", "fraud-scorer"), Map.of("Name", "Version", "Value", version))),
+                "Period", 300, "Stat", "Sum")));
+    }
+
     /** The key part of {@code s3://<bucket ref>/<key>} as the template writes it: a Join of "s3://", the Ref, "/…". */
     @SuppressWarnings("unchecked")
     private static String keyUnderBucket(Object joined) {
