@@ -3,6 +3,7 @@ package dev.inferbus.cdk;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -12,6 +13,7 @@ import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
@@ -20,13 +22,20 @@ import software.constructs.Construct;
 /**
  * Alarms (any message in a DLQ, a Kinesis consumer falling behind, function errors and throttles, an endpoint
  * answering 5xx) and one dashboard: per-model latency and throughput from the functions' EMF metrics, queue age
- * and DLQ depth, and the gpu endpoints' latency and errors.
+ * and DLQ depth, and the gpu endpoints' latency and errors. A model running a canary (a split rollout) gets an
+ * alarm per canary version on its error rate against the live version's.
  */
 public final class Observability extends Construct {
 
     /** The EMF namespace the functions write (see BatchMetrics). */
     public static final String NAMESPACE = "inferbus";
     public static final long ITERATOR_AGE_ALARM_MS = 60_000;
+    /**
+     * How many percentage points a canary's error rate may exceed the live version's before it alarms. A margin,
+     * not a ratio: a 10 % canary sees few requests, so one failure in a quiet five minutes already moves its rate
+     * by whole points, and a ratio against a live rate near zero would alarm on that noise.
+     */
+    public static final int CANARY_ERROR_RATE_MARGIN_PCT = 5;
 
     private final List<Alarm> alarms = new ArrayList<>();
 
@@ -56,6 +65,8 @@ public final class Observability extends Construct {
                     .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
         }
 
+        canaries(catalog);
+
         Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard").dashboardName("inferbus").build();
         List<IMetric> latency = new ArrayList<>();
         List<IMetric> throughput = new ArrayList<>();
@@ -75,6 +86,49 @@ public final class Observability extends Construct {
                 GraphWidget.Builder.create().title("Oldest queued request (s)").left(queueAge).width(12).build(),
                 GraphWidget.Builder.create().title("Dead-letter queue depth").left(dlqDepth).width(12).build());
         endpoints(catalog, dashboard);
+    }
+
+    /**
+     * For every version that takes traffic beside the live one: the canary's error rate (Failed / Requests, from
+     * the functions' {Model, Version} metrics) minus the live one's. A window where either side has no requests
+     * yields no data point, which is not breaching: no traffic is no evidence against the canary.
+     */
+    private void canaries(ModelCatalog catalog) {
+        for (ModelSpec model : catalog.models()) {
+            if (!model.rollout().isSplit()) {
+                continue;
+            }
+            String live = model.rollout().live();
+            for (Map.Entry<String, Integer> weight : model.rollout().traffic().entrySet()) {
+                String canary = weight.getKey();
+                if (canary.equals(live) || weight.getValue() <= 0) {
+                    continue;
+                }
+                Map<String, IMetric> using = new LinkedHashMap<>();
+                using.put("failedCanary", versionMetric(model, canary, "Failed"));
+                using.put("requestsCanary", versionMetric(model, canary, "Requests"));
+                using.put("failedLive", versionMetric(model, live, "Failed"));
+                using.put("requestsLive", versionMetric(model, live, "Requests"));
+                MathExpression excess = MathExpression.Builder.create()
+                        .expression("100*(failedCanary/requestsCanary) - 100*(failedLive/requestsLive)")
+                        .usingMetrics(using).period(Duration.minutes(5))
+                        .label(model.id() + " v" + canary + " error rate minus v" + live + "'s (points)").build();
+                alarms.add(excess.createAlarm(this, "CanaryErrorRate-" + model.id() + "-v" + canary, CreateAlarmOptions.builder()
+                        .alarmDescription("Canary " + model.id() + " v" + canary + " fails more than "
+                                + CANARY_ERROR_RATE_MARGIN_PCT + " percentage points above live v" + live
+                                + " over 5 minutes: hold or roll back its rollout weight")
+                        .threshold(CANARY_ERROR_RATE_MARGIN_PCT).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                        .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+            }
+        }
+    }
+
+    private static Metric versionMetric(ModelSpec model, String version, String name) {
+        Map<String, String> dimensions = new LinkedHashMap<>();
+        dimensions.put("Model", model.id());
+        dimensions.put("Version", version);
+        return Metric.Builder.create().namespace(NAMESPACE).metricName(name).dimensionsMap(dimensions)
+                .statistic("Sum").period(Duration.minutes(5)).build();
     }
 
     /**

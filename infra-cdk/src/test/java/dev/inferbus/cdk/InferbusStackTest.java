@@ -68,15 +68,71 @@ class InferbusStackTest {
             String root = keyUnderBucket(env.get("INFERBUS_MODEL_ROOT"));
             assertThat(keyUnderBucket(env.get("INFERBUS_CATALOG"))).isEqualTo(prefix + "catalog.yaml");
             for (String id : ((String) env.get("INFERBUS_MODELS")).split(",")) {
-                var model = synth.catalog.find(id).orElseThrow();
-                if (model.artifact() == null) {
-                    continue; // a gpu model: its endpoint holds it
+                // every listed version, not only the live one: a function loads them all at init
+                for (var model : synth.catalog.find(id).orElseThrow().allVersions()) {
+                    if (model.artifact() == null) {
+                        continue; // a gpu model: its endpoint holds it
+                    }
+                    String key = root + model.artifact();
+                    assertThat(key).as(id).startsWith(prefix);
+                    assertThat(models.resolve(key.substring(prefix.length()))).as(id + " v" + model.version() + " deployed as " + key)
+                            .isRegularFile();
                 }
-                String key = root + model.artifact();
-                assertThat(key).as(id).startsWith(prefix);
-                assertThat(models.resolve(key.substring(prefix.length()))).as(id + " deployed as " + key).isRegularFile();
             }
         }
+    }
+
+    /**
+     * The models folder is filtered on its way into the asset (the gpu stand-in is excluded), so the folder
+     * holding a file is not proof enough: the staged asset the deployment uploads, read from the cloud assembly
+     * by the hash its SourceObjectKeys name, must hold every version's artifact.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDeployedModelsAssetHoldsEveryVersionsArtifact() {
+        Map<String, Object> deployment = synth.resources("Custom::CDKBucketDeployment").values().iterator().next();
+        java.nio.file.Path assembly = java.nio.file.Path.of(synth.app.synth().getDirectory());
+        List<java.nio.file.Path> staged = ((List<Object>) deployment.get("SourceObjectKeys")).stream()
+                .map(k -> assembly.resolve("asset." + String.valueOf(k).replaceAll("\\.zip$", ""))).toList();
+        java.nio.file.Path modelsAsset = staged.stream().filter(d -> java.nio.file.Files.isDirectory(d.resolve("fraud-scorer")))
+                .findFirst().orElseThrow(() -> new AssertionError("no staged asset holds the models: " + staged));
+        for (String artifact : List.of("fraud-scorer/1/model.onnx", "fraud-scorer/2/model.onnx",
+                "sentence-embedder/1/model.onnx", "sentence-embedder/2/model.onnx", "sentence-embedder/2/tokenizer.json",
+                "sensor-anomaly/1/model.onnx")) {
+            assertThat(modelsAsset.resolve(artifact)).as(artifact).isRegularFile();
+        }
+        assertThat(modelsAsset.resolve("bge-small-en-v15")).doesNotExist();
+    }
+
+    /**
+     * fraud-scorer runs v2 as a 10 % canary beside v1: one alarm, on v2's error rate minus v1's from the
+     * {Model, Version} metrics, and no other model (sentence-embedder lists v2 without traffic) gets one.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCanaryVersionsErrorRateIsAlarmedAgainstTheLiveOnes() {
+        List<Map<String, Object>> canaryAlarms = synth.resources("AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> a.containsKey("Metrics")).toList();
+        assertThat(canaryAlarms).hasSize(1);
+        Map<String, Object> alarm = canaryAlarms.getFirst();
+        assertThat((String) alarm.get("AlarmDescription")).contains("fraud-scorer", "v2", "v1");
+        assertThat(((Number) alarm.get("Threshold")).intValue()).isEqualTo(Observability.CANARY_ERROR_RATE_MARGIN_PCT);
+        assertThat(alarm).containsEntry("EvaluationPeriods", 1).containsEntry("ComparisonOperator", "GreaterThanThreshold").containsEntry("TreatMissingData", "notBreaching");
+        List<Map<String, Object>> metrics = (List<Map<String, Object>>) alarm.get("Metrics");
+        assertThat(metrics).anySatisfy(m -> {
+            assertThat(m.get("Expression")).isEqualTo("100*(failedCanary/requestsCanary) - 100*(failedLive/requestsLive)");
+            assertThat(m.get("ReturnData")).isNotEqualTo(false);
+        });
+        synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("Metrics", Match.arrayWith(List.of(
+                versionStat("failedCanary", "Failed", "2"), versionStat("requestsCanary", "Requests", "2"),
+                versionStat("failedLive", "Failed", "1"), versionStat("requestsLive", "Requests", "1")))));
+    }
+
+    private static Object versionStat(String id, String name, String version) {
+        return Match.objectLike(Map.of("Id", id, "ReturnData", false, "MetricStat", Map.of(
+                "Metric", Map.of("Namespace", "inferbus", "MetricName", name, "Dimensions", List.of(
+                        Map.of("Name", "Model", "Value", "fraud-scorer"), Map.of("Name", "Version", "Value", version))),
+                "Period", 300, "Stat", "Sum")));
     }
 
     /** The key part of {@code s3://<bucket ref>/<key>} as the template writes it: a Join of "s3://", the Ref, "/…". */

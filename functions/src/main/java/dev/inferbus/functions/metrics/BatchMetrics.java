@@ -2,6 +2,8 @@ package dev.inferbus.functions.metrics;
 
 import dev.inferbus.events.contract.ErrorCode;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
@@ -11,6 +13,11 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * Per-model metrics of one invocation, written as CloudWatch Embedded Metric Format (one JSON document on
  * stdout that CloudWatch turns into metrics): count, failures by error code, batch size, inference and
  * end-to-end latency. No payload ever enters a metric or a log line.
+ *
+ * <p>Each document carries two dimension sets, {@code {Model}} and {@code {Model, Version}}: dashboards and the
+ * model alarms keep reading the per-model series, while a canary alarm can set one version's error rate against
+ * another's. {@code Failed} is the total of the per-code {@code Failed_<CODE>} counts, so an error rate is one
+ * metric divided by another rather than a sum over every code.
  */
 public final class BatchMetrics {
 
@@ -18,13 +25,21 @@ public final class BatchMetrics {
 
     private final String function;
     private final boolean enabled;
+    private final Supplier<Environment> environment;
 
     /**
      * @param enabled off outside Lambda, where EMF documents on stdout would only be noise
      */
     public BatchMetrics(String function, boolean enabled) {
+        // The Lambda environment is named, not detected: detection would probe EC2/ECS metadata endpoints.
+        this(function, enabled, LambdaEnvironment::new);
+    }
+
+    /** With the environment (and so the sink) given, so a test can read the documents written. */
+    BatchMetrics(String function, boolean enabled, Supplier<Environment> environment) {
         this.function = function;
         this.enabled = enabled;
+        this.environment = environment;
     }
 
     public static BatchMetrics forEnvironment() {
@@ -32,8 +47,13 @@ public final class BatchMetrics {
         return new BatchMetrics(name == null ? "local" : name, name != null);
     }
 
-    /** What one model did in one invocation. */
-    public record ModelBatch(String model, int records, int completed, Map<ErrorCode, Integer> failures,
+    /**
+     * What one version of a model did in one invocation.
+     *
+     * @param version null when no version was chosen (an unknown model, an undecodable event): such a batch
+     *                has the {@code {Model}} dimension set only
+     */
+    public record ModelBatch(String model, String version, int records, int completed, Map<ErrorCode, Integer> failures,
                              double inferenceMsMax, double endToEndMsMax) {
     }
 
@@ -41,11 +61,15 @@ public final class BatchMetrics {
         if (!enabled) {
             return;
         }
-        // The Lambda environment is named, not detected: detection would probe EC2/ECS metadata endpoints.
-        MetricsLogger metrics = new MetricsLogger(new LambdaEnvironment());
+        MetricsLogger metrics = new MetricsLogger(environment.get());
         try {
             metrics.setNamespace(NAMESPACE);
-            metrics.setDimensions(DimensionSet.of("Model", batch.model()));
+            if (batch.version() == null) {
+                metrics.setDimensions(DimensionSet.of("Model", batch.model()));
+            } else {
+                metrics.setDimensions(DimensionSet.of("Model", batch.model()),
+                        DimensionSet.of("Model", batch.model(), "Version", batch.version()));
+            }
             metrics.putProperty("function", function);
             metrics.putMetric("Requests", batch.records(), Unit.COUNT);
             metrics.putMetric("Completed", batch.completed(), Unit.COUNT);
@@ -55,6 +79,8 @@ public final class BatchMetrics {
                 metrics.putMetric("EndToEndMs", batch.endToEndMsMax(), Unit.MILLISECONDS);
             }
             batch.failures().forEach((code, n) -> metrics.putMetric("Failed_" + code.name(), n, Unit.COUNT));
+            // Written even when zero: a version that failed nothing must show a 0 % error rate, not a gap.
+            metrics.putMetric("Failed", batch.failures().values().stream().mapToInt(Integer::intValue).sum(), Unit.COUNT);
             metrics.flush();
         } catch (Exception e) {
             // metrics must never fail an invocation

@@ -498,13 +498,18 @@ public final class InferencePipeline {
         }
     }
 
+    /** One batch of metrics per (model, version): a canary's error rate must not be blended with the live one's. */
+    private record MetricsKey(String model, String version) {
+    }
+
     private void emitMetrics(List<Slot> slots) {
-        Map<String, List<Slot>> byModel = new LinkedHashMap<>();
+        Map<MetricsKey, List<Slot>> byVersion = new LinkedHashMap<>();
         for (Slot slot : slots) {
-            String model = slot.spec != null ? slot.spec.id() : "unrouted";
-            byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(slot);
+            MetricsKey key = slot.spec != null ? new MetricsKey(slot.spec.id(), slot.spec.version())
+                    : new MetricsKey("unrouted", null);
+            byVersion.computeIfAbsent(key, k -> new ArrayList<>()).add(slot);
         }
-        byModel.forEach((model, group) -> {
+        byVersion.forEach((key, group) -> {
             Map<ErrorCode, Integer> failures = new EnumMap<>(ErrorCode.class);
             int completed = 0;
             double inference = 0;
@@ -522,7 +527,7 @@ public final class InferencePipeline {
                     endToEnd = Math.max(endToEnd, s.row.endToEndMs());
                 }
             }
-            metrics.emit(new BatchMetrics.ModelBatch(model, group.size(), completed, failures, inference, endToEnd));
+            metrics.emit(new BatchMetrics.ModelBatch(key.model(), key.version(), group.size(), completed, failures, inference, endToEnd));
         });
     }
 }

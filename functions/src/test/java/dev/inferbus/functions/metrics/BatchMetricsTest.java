@@ -1,0 +1,92 @@
+package dev.inferbus.functions.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.events.contract.ErrorCode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
+
+/** The EMF documents BatchMetrics writes, read from a sink in place of stdout. */
+class BatchMetricsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<JsonNode> documents = new ArrayList<>();
+
+    private final BatchMetrics metrics = new BatchMetrics("fn", true, () -> new LambdaEnvironment() {
+        @Override
+        public ISink getSink() {
+            return new ISink() {
+                @Override
+                public void accept(MetricsContext context) {
+                    try {
+                        for (String document : context.serialize()) {
+                            documents.add(JSON.readTree(document));
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                @Override
+                public CompletableFuture<Void> shutdown() {
+                    return CompletableFuture.completedFuture(null);
+                }
+            };
+        }
+    });
+
+    @Test
+    void aVersionedBatchIsWrittenPerModelAndPerModelVersionWithAFailedTotal() {
+        Map<ErrorCode, Integer> failures = new EnumMap<>(ErrorCode.class);
+        failures.put(ErrorCode.MODEL_ERROR, 2);
+        failures.put(ErrorCode.INVALID_EVENT, 1);
+
+        metrics.emit(new BatchMetrics.ModelBatch("fraud-scorer", "2", 10, 7, failures, 12.5, 40));
+
+        assertThat(documents).hasSize(1);
+        JsonNode doc = documents.getFirst();
+        JsonNode directive = doc.get("_aws").get("CloudWatchMetrics").get(0);
+        assertThat(directive.get("Namespace").asText()).isEqualTo("inferbus");
+        assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Model\"],[\"Model\",\"Version\"]]");
+        assertThat(doc.get("Model").asText()).isEqualTo("fraud-scorer");
+        assertThat(doc.get("Version").asText()).isEqualTo("2");
+        assertThat(doc.get("Requests").asDouble()).isEqualTo(10);
+        assertThat(doc.get("Completed").asDouble()).isEqualTo(7);
+        assertThat(doc.get("Failed_MODEL_ERROR").asDouble()).isEqualTo(2);
+        assertThat(doc.get("Failed_INVALID_EVENT").asDouble()).isEqualTo(1);
+        assertThat(doc.get("Failed").asDouble()).isEqualTo(3);
+        List<String> names = new ArrayList<>();
+        directive.get("Metrics").forEach(m -> names.add(m.get("Name").asText()));
+        assertThat(names).contains("Requests", "Completed", "BatchSize", "InferenceMs", "EndToEndMs",
+                "Failed_MODEL_ERROR", "Failed_INVALID_EVENT", "Failed");
+    }
+
+    @Test
+    void aBatchWithNoFailuresStillWritesAZeroFailedTotal() {
+        metrics.emit(new BatchMetrics.ModelBatch("fraud-scorer", "1", 4, 4, Map.of(), 3, -1));
+
+        JsonNode doc = documents.getFirst();
+        assertThat(doc.get("Failed").asDouble()).isZero();
+        assertThat(doc.has("EndToEndMs")).isFalse();
+    }
+
+    @Test
+    void aBatchWithNoVersionHasTheModelDimensionSetOnly() {
+        metrics.emit(new BatchMetrics.ModelBatch("unrouted", null, 1, 0, Map.of(ErrorCode.INVALID_EVENT, 1), 0, -1));
+
+        JsonNode doc = documents.getFirst();
+        assertThat(doc.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions").toString())
+                .isEqualTo("[[\"Model\"]]");
+        assertThat(doc.has("Version")).isFalse();
+    }
+}
