@@ -47,6 +47,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 IamReportCommand.class,
                 PutCommand.class,
                 ReplayCommand.class,
+                CompareCommand.class,
                 ServeEndpointCommand.class,
                 LauncherCommands.Test.class,
                 LauncherCommands.Build.class,

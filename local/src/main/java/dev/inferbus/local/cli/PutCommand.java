@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.local.cloud.AwsClients;
-import dev.inferbus.local.cloud.ClientIdentity;
-import dev.inferbus.local.template.Synthesizer;
 import dev.inferbus.local.cloud.LocalCloud;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,7 +82,7 @@ final class PutCommand extends CliCommand {
         }
         int refused = 0;
         try (EventBridgeClient events = aws ? EventBridgeClient.create()
-                : AwsClients.configure(EventBridgeClient.builder(), endpoint, producerIdentity()).build()) {
+                : AwsClients.configure(EventBridgeClient.builder(), endpoint, UpEnvironment.of(envFile).identity()).build()) {
             for (int from = 0; from < entries.size(); from += 10) {
                 List<PutEventsRequestEntry> batch = entries.subList(from, Math.min(from + 10, entries.size()));
                 PutEventsResponse response = events.putEvents(b -> b.entries(batch));
@@ -100,14 +98,5 @@ final class PutCommand extends CliCommand {
             }
         }
         return refused == 0 ? 0 : 1;
-    }
-
-    /** The local cloud authenticates every request: the keys of --env-file, of the running up, or the environment's. */
-    private ClientIdentity producerIdentity() throws java.io.IOException {
-        Path file = envFile != null ? envFile : UpCommand.producerEnvFile(Synthesizer.projectRoot());
-        if (envFile == null && (System.getenv("AWS_ACCESS_KEY_ID") != null || !java.nio.file.Files.exists(file))) {
-            return ClientIdentity.fromEnvironment();
-        }
-        return ClientIdentity.fromVariables(ClientIdentity.readVariables(file));
     }
 }

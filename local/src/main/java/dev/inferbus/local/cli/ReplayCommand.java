@@ -6,11 +6,8 @@ import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.local.cloud.AwsClients;
-import dev.inferbus.local.cloud.ClientIdentity;
 import dev.inferbus.local.rescore.RescoreReplay;
-import dev.inferbus.local.template.Synthesizer;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,7 +97,7 @@ final class ReplayCommand extends CliCommand {
         }
         Route route = catalog.routes().stream().filter(r -> r.modelIds().contains(model)).findFirst().orElseThrow();
         try (EventBridgeClient events = aws ? EventBridgeClient.create()
-                : AwsClients.configure(EventBridgeClient.builder(), endpoint, identity()).build()) {
+                : AwsClients.configure(EventBridgeClient.builder(), endpoint, UpEnvironment.of(envFile).identity()).build()) {
             RescoreReplay replays = new RescoreReplay(events);
             RescoreReplay.Target target = replays.find(catalog.bus(), route);
             StartReplayResponse started = replays.start(target, rescore, from, end);
@@ -132,15 +129,6 @@ final class ReplayCommand extends CliCommand {
      */
     static boolean catalogListsVersion(ModelSpec model, String version) {
         return model.versionNames().contains(version);
-    }
-
-    /** The local cloud authenticates every request: the keys of --env-file, of the running up, or the environment's. */
-    private ClientIdentity identity() throws java.io.IOException {
-        Path file = envFile != null ? envFile : UpCommand.producerEnvFile(Synthesizer.projectRoot());
-        if (envFile == null && (System.getenv("AWS_ACCESS_KEY_ID") != null || !Files.exists(file))) {
-            return ClientIdentity.fromEnvironment();
-        }
-        return ClientIdentity.fromVariables(ClientIdentity.readVariables(file));
     }
 
     /** {@code --from}/{@code --to}: an ISO-8601 instant, {@code now}, or {@code -<n>s|m|h|d} back from now. */

@@ -4,6 +4,8 @@ import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.template.Synthesizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +27,10 @@ final class UpCommand extends CliCommand {
             + "pass as the administrator's (functions still sign as their roles and are still authorized)")
     boolean noAuth;
 
-    /** Where a running up leaves the administrator's keys and CA bundle for producers ({@code put}, the AWS CLI). */
+    /**
+     * Where a running up leaves the administrator's keys and CA bundle for producers ({@code put}, the AWS CLI), and
+     * the results table's name ({@code compare}).
+     */
     static Path producerEnvFile(Path root) {
         return LogsCommand.upDirectory(root).resolve("producer.env");
     }
@@ -63,7 +68,10 @@ final class UpCommand extends CliCommand {
             }
         }, "inferbus-up-shutdown"));
         Path producer = producerEnvFile(root);
-        Files.writeString(producer, cloud.producerEnvironment().entrySet().stream()
+        // the table's name too, under the variable the functions read it from: compare scans it
+        Map<String, String> environment = new LinkedHashMap<>(cloud.producerEnvironment());
+        environment.put(UpEnvironment.TABLE, cloud.tableName());
+        Files.writeString(producer, environment.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(java.util.stream.Collectors.joining()));
         java.nio.file.Files.setPosixFilePermissions(producer, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         LogsCommand.record(work, cloud.functionNames());

@@ -40,11 +40,7 @@ public final class AwsClients implements AutoCloseable {
         this.sqs = configure(SqsClient.builder(), endpoints.of("sqs"), identity).build();
         this.kinesis = configure(KinesisClient.builder(), endpoints.of("kinesis"), identity).build();
         this.dynamoDb = configure(DynamoDbClient.builder(), endpoints.of("dynamodb"), identity).build();
-        // the results table's one reader is asynchronous, as the functions use it
-        NettyNioAsyncHttpClient.Builder netty = NettyNioAsyncHttpClient.builder();
-        identity.trust().ifPresent(trust -> netty.tlsTrustManagersProvider(() -> trust));
-        this.dynamoDbAsync = DynamoDbAsyncClient.builder().endpointOverride(endpoints.of("dynamodb")).region(Region.of(REGION))
-                .credentialsProvider(identity.credentials()).httpClientBuilder(netty).build();
+        this.dynamoDbAsync = dynamoDbAsync(endpoints.of("dynamodb"), identity);
         this.s3 = configure(S3Client.builder(), endpoints.of("s3"), identity).forcePathStyle(true).build();
         this.events = configure(EventBridgeClient.builder(), endpoints.of("events"), identity).build();
     }
@@ -72,6 +68,14 @@ public final class AwsClients implements AutoCloseable {
                 .region(Region.of(REGION))
                 .credentialsProvider(identity.credentials())
                 .httpClientBuilder(http);
+    }
+
+    /** For the results table's one reader ({@code ResultStore}), which is asynchronous, as the functions use it. */
+    public static DynamoDbAsyncClient dynamoDbAsync(URI endpoint, ClientIdentity identity) {
+        NettyNioAsyncHttpClient.Builder netty = NettyNioAsyncHttpClient.builder();
+        identity.trust().ifPresent(trust -> netty.tlsTrustManagersProvider(() -> trust));
+        return DynamoDbAsyncClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+                .credentialsProvider(identity.credentials()).httpClientBuilder(netty).build();
     }
 
     private static final Duration SERVER_KEEP_ALIVE = Duration.ofSeconds(5);

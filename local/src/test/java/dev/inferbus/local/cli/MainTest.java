@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 class MainTest {
 
     /** Every command of {@code ./inferbus}, in the order {@code help} lists them. */
-    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "iam-report", "put", "replay", "serve-endpoint");
+    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "iam-report", "put", "replay", "compare", "serve-endpoint");
 
     /** The commands the launcher script runs itself. */
     static final List<String> LAUNCHER_COMMANDS = List.of("test", "build", "cdk-app", "bench", "train-samples");
@@ -231,6 +231,9 @@ class MainTest {
             replay --model fraud-scorer --version 9 --from -15m | model fraud-scorer has no version '9' in the catalog (it lists [1, 2]) | inferbus replay
             replay --endpoint http://127.0.0.1:1 --aws --model fraud-scorer --version 1 --from -15m | --endpoint and --aws exclude each other | inferbus replay
             replay --model fraud-scorer --version 1 --from now extra | unexpected argument 'extra'         | inferbus replay
+            compare                                            | Missing required parameter: 'MODEL'                   | inferbus compare
+            compare gpt-7                                      | unknown model 'gpt-7': the catalog has [fraud-scorer, | inferbus compare
+            compare fraud-scorer --version 9                   | model fraud-scorer has no version '9' (it lists [1, 2]) | inferbus compare
             serve-endpoint                                     | Missing required parameter: 'MODEL'                   | inferbus serve-endpoint
             serve-endpoint document-embedder --port eighty     | Invalid value for option '--port': 'eighty' is not an int | inferbus serve-endpoint
             serve-endpoint document-embedder --port 70000      | --port must be from 0 to 65535, not 70000             | inferbus serve-endpoint
