@@ -57,7 +57,9 @@ public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<R
     }
 
     private static List<VersionCount> split(java.util.Collection<ResultRow> originals) {
-        return originals.stream().collect(Collectors.groupingBy(ResultRow::version, TreeMap::new, Collectors.toList()))
+        // a request refused before its version was chosen (a broken event) has none
+        return originals.stream().collect(Collectors.groupingBy(r -> r.version() == null ? "-" : r.version(), TreeMap::new,
+                        Collectors.toList()))
                 .entrySet().stream()
                 .map(e -> new VersionCount(e.getKey(), e.getValue().size(), count(e.getValue(), Status.COMPLETED),
                         count(e.getValue(), Status.FAILED)))

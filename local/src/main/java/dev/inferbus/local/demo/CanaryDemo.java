@@ -11,6 +11,7 @@ import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
+import dev.inferbus.local.compare.ComparisonReport;
 import dev.inferbus.local.rescore.RescoreReplay;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -107,6 +108,8 @@ public final class CanaryDemo {
         long touched = keys.stream().filter(rows::containsKey).filter(k -> !rows.get(k).equals(await(List.of(k), Duration.ZERO).get(k))).count();
         out.printf("replay %s %s: %d/%d re-scored with version %s under requestId#%s, %d originals changed; same label %d/%d%n",
                 rescore.replayName(), state, done, count, replayVersion, replayVersion, touched, agree, done);
+        // what ./inferbus compare prints for the model, from the same table
+        ComparisonReport.of(model, cloud.results().scan().join(), null).lines().forEach(out::println);
         return canaryHeld && "COMPLETED".equals(state) && done == count && touched == 0;
     }
 
