@@ -76,8 +76,10 @@ final class ReplayOperations {
         Replay.Snapshot started = replay.snapshot();
         ObjectNode answer = json.createObjectNode();
         answer.put("ReplayArn", started.request().arn());
-        answer.put("State", started.state().name());
-        Json11.putIfText(answer, "StateReason", started.stateReason());
+        // StartReplay answers before the replay runs (https://docs.aws.amazon.com/eventbridge/latest/APIReference/
+        // API_StartReplay.html): the state it reports is the one the replay was created in, not wherever the runner
+        // has taken it since — a short replay here may already be COMPLETED (CI saw that)
+        answer.put("State", Replay.State.STARTING.name());
         Json11.putTime(answer, "ReplayStartTime", started.replayStartTime());
         return answer;
     }
