@@ -2,6 +2,7 @@ package dev.inferbus.local.eventbridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.local.iam.gateway.services.Arns;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -23,15 +24,13 @@ final class BusOperations {
     private final EventRouter router;
     private final ObjectMapper json;
     private final String busName;
-    private final String region;
-    private final String account;
+    private final Arns arns;
 
-    BusOperations(EventRouter router, ObjectMapper json, String busName, String region, String account) {
+    BusOperations(EventRouter router, ObjectMapper json, String busName, Arns arns) {
         this.router = router;
         this.json = json;
         this.busName = busName;
-        this.region = region;
-        this.account = account;
+        this.arns = arns;
     }
 
     Map<String, Operation> operations() {
@@ -121,6 +120,6 @@ final class BusOperations {
     }
 
     String busArn(String name) {
-        return "arn:aws:events:" + region + ":" + account + ":event-bus/" + name;
+        return arns.eventBus(name);
     }
 }

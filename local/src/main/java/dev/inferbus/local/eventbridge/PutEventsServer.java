@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import dev.inferbus.local.emulators.Emulator;
+import dev.inferbus.local.iam.gateway.services.Arns;
 import dev.inferbus.local.emulators.HttpReplies;
 
 /**
@@ -70,8 +71,8 @@ public final class PutEventsServer implements Emulator {
         this.region = region;
         this.account = account;
         this.replays = new Replays(router, json);
-        controlPlane.putAll(new BusOperations(router, json, busName, region, account).operations());
-        controlPlane.putAll(new ReplayOperations(router, replays, json, region, account).operations());
+        controlPlane.putAll(new BusOperations(router, json, busName, new Arns(region, account)).operations());
+        controlPlane.putAll(new ReplayOperations(router, replays, json, new Arns(region, account)).operations());
     }
 
     public static PutEventsServer start(int port, EventRouter router, String busName, String region, String account,

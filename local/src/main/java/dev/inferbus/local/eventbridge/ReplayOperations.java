@@ -2,6 +2,7 @@ package dev.inferbus.local.eventbridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.local.iam.gateway.services.Arns;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -21,15 +22,13 @@ final class ReplayOperations {
     private final EventRouter router;
     private final Replays replays;
     private final ObjectMapper json;
-    private final String region;
-    private final String account;
+    private final Arns arns;
 
-    ReplayOperations(EventRouter router, Replays replays, ObjectMapper json, String region, String account) {
+    ReplayOperations(EventRouter router, Replays replays, ObjectMapper json, Arns arns) {
         this.router = router;
         this.replays = replays;
         this.json = json;
-        this.region = region;
-        this.account = account;
+        this.arns = arns;
     }
 
     Map<String, Operation> operations() {
@@ -156,9 +155,8 @@ final class ReplayOperations {
         Json11.putTime(answer, "ReplayEndTime", replay.replayEndTime());
     }
 
-    /** A replay's ARN: {@code arn:aws:events:<region>:<account>:replay/<name>} (the Service Authorization Reference's replay type). */
     String replayArn(String name) {
-        return "arn:aws:events:" + region + ":" + account + ":replay/" + name;
+        return arns.replay(name);
     }
 
     private static String lastSegment(String arn) {
