@@ -115,15 +115,10 @@ class SampleModelsTest {
         }
 
         // the same, through the committed ONNX files on data neither training saw
-        TransactionGenerator generator = new TransactionGenerator(99);
-        int rows = 5_000;
-        float[][] features = new float[rows][];
-        boolean[] labels = new boolean[rows];
-        for (int r = 0; r < rows; r++) {
-            TransactionGenerator.Transaction t = generator.next();
-            features[r] = toFloat(t.features());
-            labels[r] = t.fraud();
-        }
+        FreshTransactions fresh = FreshTransactions.draw();
+        float[][] features = fresh.features();
+        boolean[] labels = fresh.labels();
+        int rows = features.length;
         double[] s1 = run(fraudSession, "features", features);
         double[] s2 = run(fraudV2Session, "features", features);
         int caught1 = 0;
@@ -212,20 +207,30 @@ class SampleModelsTest {
         return out;
     }
 
+    /** 5,000 transactions of a seed no training saw, as the models' float rows and their labels. */
+    private record FreshTransactions(float[][] features, boolean[] labels) {
+        static FreshTransactions draw() {
+            TransactionGenerator generator = new TransactionGenerator(99);
+            int rows = 5_000;
+            float[][] features = new float[rows][];
+            boolean[] labels = new boolean[rows];
+            for (int r = 0; r < rows; r++) {
+                TransactionGenerator.Transaction t = generator.next();
+                features[r] = toFloat(t.features());
+                labels[r] = t.fraud();
+            }
+            return new FreshTransactions(features, labels);
+        }
+    }
+
     @Test
     void fraudScorerSeparatesFraudOnHeldOutData() throws Exception {
         assertThat(fraud.metrics().get("heldOutRocAuc").asDouble()).isGreaterThanOrEqualTo(0.90);
 
         // score fresh data (a seed the training never saw) through the committed ONNX file itself
-        TransactionGenerator generator = new TransactionGenerator(99);
-        int rows = 5_000;
-        float[][] features = new float[rows][];
-        boolean[] labels = new boolean[rows];
-        for (int r = 0; r < rows; r++) {
-            TransactionGenerator.Transaction t = generator.next();
-            features[r] = toFloat(t.features());
-            labels[r] = t.fraud();
-        }
+        FreshTransactions fresh = FreshTransactions.draw();
+        float[][] features = fresh.features();
+        boolean[] labels = fresh.labels();
         double[] scores = run(fraudSession, "features", features);
 
         assertThat(RocAuc.of(scores, labels)).isGreaterThanOrEqualTo(0.90);
