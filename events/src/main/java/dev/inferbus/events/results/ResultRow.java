@@ -15,6 +15,7 @@ import dev.inferbus.events.contract.ErrorCode;
  * @param eventDetail the announcing event's detail JSON, kept so that a redelivery can publish it if the first
  *                    attempt could not
  * @param replayName the archive replay whose re-scoring this row is, else null; such a row announces nothing
+ * @param shadow what the model's shadow version made of the same input, else null
  */
 public record ResultRow(
         String key,
@@ -34,12 +35,27 @@ public record ResultRow(
         String eventId,
         String detailType,
         String eventDetail,
-        String replayName) {
+        String replayName,
+        ShadowResult shadow) {
+
+    public ResultRow(String key, Status status, String model, String version, String tier, String fingerprint, String output,
+                     String outputRef, ErrorCode errorCode, String errorMessage, long createdAtMillis, long completedAtMillis,
+                     Double inferenceMs, Double endToEndMs, String eventId, String detailType, String eventDetail,
+                     String replayName) {
+        this(key, status, model, version, tier, fingerprint, output, outputRef, errorCode, errorMessage, createdAtMillis,
+                completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, null);
+    }
 
     public ResultRow {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("a result row is final; a PENDING request is a PendingRow");
         }
+    }
+
+    /** This row with the shadow's result beside its own. */
+    public ResultRow withShadow(ShadowResult result) {
+        return new ResultRow(key, status, model, version, tier, fingerprint, output, outputRef, errorCode, errorMessage,
+                createdAtMillis, completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, result);
     }
 
     /** Whether the row's event goes on the bus: a replay re-scores for comparison, its consumers saw the request once. */

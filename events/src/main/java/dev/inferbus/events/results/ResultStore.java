@@ -1,5 +1,6 @@
 package dev.inferbus.events.results;
 
+import dev.inferbus.events.compare.Agreement;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.timing.TimeBudgets;
 import java.time.Duration;
@@ -260,9 +261,37 @@ public final class ResultStore {
         item.put(ResultsTable.DETAIL_TYPE, AttributeValue.fromS(row.detailType()));
         item.put(ResultsTable.EVENT, AttributeValue.fromS(row.eventDetail()));
         putS(item, ResultsTable.REPLAY_NAME, row.replayName());
+        if (row.shadow() != null) {
+            putShadow(item, row.shadow());
+        }
         // a row that announces nothing owes the bus nothing
         item.put(ResultsTable.PUBLISHED, AttributeValue.fromBool(!row.announced()));
         return item;
+    }
+
+    private static void putShadow(Map<String, AttributeValue> item, ShadowResult shadow) {
+        item.put(ResultsTable.SHADOW_VERSION, AttributeValue.fromS(shadow.version()));
+        putS(item, ResultsTable.SHADOW_OUTPUT, shadow.output());
+        if (shadow.isFailed()) {
+            item.put(ResultsTable.SHADOW_ERROR_CODE, AttributeValue.fromS(shadow.errorCode().name()));
+            putS(item, ResultsTable.SHADOW_ERROR_MESSAGE, shadow.errorMessage());
+        } else {
+            item.put(ResultsTable.SHADOW_MEASURE, AttributeValue.fromN(Double.toString(shadow.agreement().measure())));
+            item.put(ResultsTable.SHADOW_DISAGREES, AttributeValue.fromBool(shadow.agreement().disagrees()));
+        }
+    }
+
+    private static ShadowResult readShadow(Map<String, AttributeValue> item) {
+        String version = s(item, ResultsTable.SHADOW_VERSION);
+        if (version == null) {
+            return null;
+        }
+        String code = s(item, ResultsTable.SHADOW_ERROR_CODE);
+        if (code != null) {
+            return ShadowResult.failed(version, ErrorCode.valueOf(code), s(item, ResultsTable.SHADOW_ERROR_MESSAGE));
+        }
+        return ShadowResult.scored(version, s(item, ResultsTable.SHADOW_OUTPUT), new Agreement(d(item, ResultsTable.SHADOW_MEASURE),
+                Boolean.TRUE.equals(item.get(ResultsTable.SHADOW_DISAGREES).bool())));
     }
 
     private static StoredResult read(Map<String, AttributeValue> item) {
@@ -282,7 +311,8 @@ public final class ResultStore {
                 s(item, ResultsTable.OUTPUT_REF), errorCode == null ? null : ErrorCode.valueOf(errorCode),
                 s(item, ResultsTable.ERROR_MESSAGE), created, Long.parseLong(item.get(ResultsTable.COMPLETED_AT).n()),
                 d(item, ResultsTable.INFERENCE_MS), d(item, ResultsTable.END_TO_END_MS), s(item, ResultsTable.EVENT_ID),
-                s(item, ResultsTable.DETAIL_TYPE), s(item, ResultsTable.EVENT), s(item, ResultsTable.REPLAY_NAME)),
+                s(item, ResultsTable.DETAIL_TYPE), s(item, ResultsTable.EVENT), s(item, ResultsTable.REPLAY_NAME),
+                readShadow(item)),
                 published != null && Boolean.TRUE.equals(published.bool()));
     }
 

@@ -35,6 +35,12 @@ public final class ResultsTable {
     static final String REQUEST = "request";
     static final String INFERENCE_ID = "inferenceId";
     static final String OUTPUT_LOCATION = "outputLocation";
+    static final String SHADOW_VERSION = "shadowVersion";
+    static final String SHADOW_OUTPUT = "shadowOutput";
+    static final String SHADOW_MEASURE = "shadowMeasure";
+    static final String SHADOW_DISAGREES = "shadowDisagrees";
+    static final String SHADOW_ERROR_CODE = "shadowErrorCode";
+    static final String SHADOW_ERROR_MESSAGE = "shadowErrorMessage";
 
     /**
      * The key of a replay's re-scoring of {@code requestId} with {@code version}: a requestId never holds {@code #}

@@ -1,7 +1,10 @@
 package dev.inferbus.functions.metrics;
 
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.contract.ErrorCode;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
@@ -57,20 +60,44 @@ public final class BatchMetrics {
                              double inferenceMsMax, double endToEndMsMax) {
     }
 
-    public void emit(ModelBatch batch) {
-        if (!enabled) {
-            return;
+    /**
+     * How one shadow version agreed with one live version in one invocation.
+     *
+     * @param measures one agreement measure per request the shadow scored (cosine for embeddings, |Δscore| otherwise):
+     *                 each is one value of the metric, so CloudWatch keeps their percentiles rather than a mean
+     */
+    public record ShadowBatch(String model, Task task, String liveVersion, String shadowVersion, int failed,
+                              int disagreements, List<Double> measures) {
+
+        public ShadowBatch {
+            measures = List.copyOf(measures);
         }
-        MetricsLogger metrics = new MetricsLogger(environment.get());
-        try {
-            metrics.setNamespace(NAMESPACE);
+    }
+
+    /**
+     * The shadow's own document, with the dimension set {@code {Model, LiveVersion, ShadowVersion}}: its
+     * measures must never blend into the serving versions' metrics, and a pair of versions is what is judged.
+     */
+    public void emit(ShadowBatch batch) {
+        write(metrics -> {
+            metrics.setDimensions(DimensionSet.of("Model", batch.model(), "LiveVersion", batch.liveVersion(),
+                    "ShadowVersion", batch.shadowVersion()));
+            metrics.putMetric("ShadowScored", batch.measures().size(), Unit.COUNT);
+            metrics.putMetric("ShadowFailed", batch.failed(), Unit.COUNT);
+            metrics.putMetric("ShadowDisagreements", batch.disagreements(), Unit.COUNT);
+            String measure = batch.task() == Task.TEXT_EMBEDDING ? "ShadowCosine" : "ShadowScoreGap";
+            batch.measures().forEach(m -> metrics.putMetric(measure, m, Unit.NONE));
+        });
+    }
+
+    public void emit(ModelBatch batch) {
+        write(metrics -> {
             if (batch.version() == null) {
                 metrics.setDimensions(DimensionSet.of("Model", batch.model()));
             } else {
                 metrics.setDimensions(DimensionSet.of("Model", batch.model()),
                         DimensionSet.of("Model", batch.model(), "Version", batch.version()));
             }
-            metrics.putProperty("function", function);
             metrics.putMetric("Requests", batch.records(), Unit.COUNT);
             metrics.putMetric("Completed", batch.completed(), Unit.COUNT);
             metrics.putMetric("BatchSize", batch.records(), Unit.COUNT);
@@ -81,6 +108,19 @@ public final class BatchMetrics {
             batch.failures().forEach((code, n) -> metrics.putMetric("Failed_" + code.name(), n, Unit.COUNT));
             // Written even when zero: a version that failed nothing must show a 0 % error rate, not a gap.
             metrics.putMetric("Failed", batch.failures().values().stream().mapToInt(Integer::intValue).sum(), Unit.COUNT);
+        });
+    }
+
+    /** One EMF document in the namespace, with the function named; never fails the invocation. */
+    private void write(Consumer<MetricsLogger> document) {
+        if (!enabled) {
+            return;
+        }
+        MetricsLogger metrics = new MetricsLogger(environment.get());
+        try {
+            metrics.setNamespace(NAMESPACE);
+            metrics.putProperty("function", function);
+            document.accept(metrics);
             metrics.flush();
         } catch (Exception e) {
             // metrics must never fail an invocation

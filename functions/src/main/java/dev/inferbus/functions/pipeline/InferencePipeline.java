@@ -3,6 +3,7 @@ package dev.inferbus.functions.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.compare.Agreement;
 import dev.inferbus.events.contract.Decoded;
 import dev.inferbus.events.contract.DetailType;
 import dev.inferbus.events.contract.ErrorCode;
@@ -13,6 +14,7 @@ import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultRows;
 import dev.inferbus.events.results.RowOrigin;
+import dev.inferbus.events.results.ShadowResult;
 import dev.inferbus.events.results.Status;
 import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.batch.Outcome;
@@ -139,6 +141,8 @@ public final class InferencePipeline {
         String eventId;
         String fingerprint;
         Outcome.Scored scored;
+        /** What the model's shadow version made of the input, when it has one and this request is shadowed. */
+        ShadowResult shadow;
         ResultRow row;
         /** Null while the record is still on its way. */
         Fate fate;
@@ -192,6 +196,7 @@ public final class InferencePipeline {
         slots.forEach(slot -> guarded(slot, () -> decodeAndCheck(slot)));
         resolveClaimChecks(slots);
         score(slots, deadline);
+        scoreShadows(slots, deadline);
         List<Slot> toWrite = slots.stream().filter(Slot::open).toList();
         buildRows(toWrite);
         holdBackBehindRetries(slots);
@@ -211,7 +216,7 @@ public final class InferencePipeline {
     /**
      * The compute path alone — decode, check, score, build the rows and their event JSON — with no call to S3,
      * DynamoDB or EventBridge: what the benchmarks set against raw ONNX Runtime. Records that would need I/O
-     * (a claim check) are refused.
+     * (a claim check) are refused. Only the serving versions score: a shadow's extra work is not the serving path's.
      */
     public List<ResultRow> computeRows(List<Record> records) {
         List<Slot> slots = records.stream().map(Slot::new).toList();
@@ -373,6 +378,82 @@ public final class InferencePipeline {
     }
 
     /**
+     * Scores the shadow version of each model that has one on the inputs its live versions just scored, batched
+     * like them, after them: the live outcomes are settled before the shadow runs, and whatever the shadow does —
+     * fail an input, throw, run out of time — only fills the slot's {@link ShadowResult}. A replay re-scores one
+     * version on purpose and is not shadowed; nor is a request pinned to the shadow version itself.
+     */
+    private void scoreShadows(List<Slot> slots, Deadline deadline) {
+        List<Shadowed> shadowed = new ArrayList<>();
+        for (Slot slot : slots) {
+            if (slot.open() && slot.scored != null && slot.replayName() == null) {
+                shadowOf(slot.spec).ifPresent(shadow -> shadowed.add(new Shadowed(slot, shadow)));
+            }
+        }
+        if (shadowed.isEmpty()) {
+            return;
+        }
+        if (!deadline.leaves(TimeBudgets.REPORT_RESERVE.multipliedBy(2))) {
+            // the live results must still be reported: the shadow is what gives way
+            shadowed.forEach(s -> s.fail(ErrorCode.MODEL_ERROR, "not scored: too little time left in the invocation"));
+            return;
+        }
+        List<Outcome> outcomes;
+        try {
+            // the micro-batcher groups by spec: each shadow version's inputs share tensor calls as the live ones did
+            outcomes = scorer.score(shadowed.stream().map(s -> new ScoringRequest(s.shadow(), s.slot().input,
+                    s.slot().request.pointer("input"), s.slot().request)).toList(), deadline);
+        } catch (RuntimeException e) {
+            LOG.error("shadow scoring failed as a whole: {}", e.getClass().getName());
+            shadowed.forEach(s -> s.fail(ErrorCode.MODEL_ERROR, "the shadow's scoring failed as a whole ("
+                    + e.getClass().getSimpleName() + ")"));
+            return;
+        }
+        for (int i = 0; i < shadowed.size(); i++) {
+            Shadowed one = shadowed.get(i);
+            one.slot().shadow = shadowResult(one.slot(), one.shadow(), outcomes.get(i));
+        }
+    }
+
+    /** A live-scored slot and the shadow version that scores its input too. */
+    private record Shadowed(Slot slot, ModelSpec shadow) {
+        void fail(ErrorCode code, String message) {
+            slot.shadow = ShadowResult.failed(shadow.version(), code, message);
+        }
+    }
+
+    /** The shadow version of a served spec's model, when it has one the spec is not itself. */
+    private static Optional<ModelSpec> shadowOf(ModelSpec served) {
+        String shadow = served.rollout().shadow();
+        if (shadow == null || shadow.equals(served.version())) {
+            return Optional.empty();
+        }
+        return served.forVersion(shadow);
+    }
+
+    private ShadowResult shadowResult(Slot slot, ModelSpec shadow, Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Scored scored -> {
+                try {
+                    Agreement agreement = Agreement.of(shadow.task(), slot.scored.output(), scored.output());
+                    String output = codec.toJson(scored.output());
+                    // the live row must fit DynamoDB's item limit whatever the shadow wrote: an oversized shadow
+                    // output is measured, not kept
+                    yield ShadowResult.scored(shadow.version(), LargeOutputs.tooLarge(output) ? null : output, agreement);
+                } catch (IllegalArgumentException e) {
+                    yield ShadowResult.failed(shadow.version(), ErrorCode.MODEL_ERROR,
+                            "the shadow's output does not compare with the live one: " + e.getMessage());
+                }
+            }
+            case Outcome.Failed failed -> ShadowResult.failed(shadow.version(), failed.code(), failed.message());
+            case Outcome.Retry retry -> ShadowResult.failed(shadow.version(), ErrorCode.MODEL_ERROR,
+                    "not scored: " + retry.reason());
+            default -> ShadowResult.failed(shadow.version(), ErrorCode.MODEL_ERROR,
+                    "not scored: unexpected outcome " + outcome.getClass().getSimpleName());
+        };
+    }
+
+    /**
      * A stream redelivers from its first failed record, so a record behind a retried one of the same key must not
      * be written now: its row would end before the earlier record's.
      */
@@ -411,14 +492,14 @@ public final class InferencePipeline {
         RowOrigin origin = slot.origin();
         String output = codec.toJson(slot.scored.output());
         if (!LargeOutputs.tooLarge(output)) {
-            slot.row = rows.completed(origin, slot.scored.output(), null, slot.scored.inferenceMs(), now);
+            slot.row = rows.completed(origin, slot.scored.output(), null, slot.scored.inferenceMs(), now).withShadow(slot.shadow);
             return;
         }
         offloads.add(largeOutputs.store(origin.detail().requestId(), output).handle((ref, error) -> {
             if (error != null) {
                 slot.retry("its large output could not be stored: " + error.getClass().getSimpleName());
             } else {
-                slot.row = rows.completed(origin, null, ref, slot.scored.inferenceMs(), now);
+                slot.row = rows.completed(origin, null, ref, slot.scored.inferenceMs(), now).withShadow(slot.shadow);
             }
             return null;
         }));
@@ -529,5 +610,24 @@ public final class InferencePipeline {
             }
             metrics.emit(new BatchMetrics.ModelBatch(key.model(), key.version(), group.size(), completed, failures, inference, endToEnd));
         });
+        emitShadowMetrics(slots);
+    }
+
+    private record ShadowPair(ModelSpec live, String shadowVersion) {
+    }
+
+    /** One document per (model, live version, shadow version), over the rows this invocation wrote. */
+    private void emitShadowMetrics(List<Slot> slots) {
+        Map<ShadowPair, List<ShadowResult>> byPair = new LinkedHashMap<>();
+        for (Slot slot : slots) {
+            if (slot.fate == Fate.COMPLETED && slot.row.shadow() != null) {
+                byPair.computeIfAbsent(new ShadowPair(slot.spec, slot.row.shadow().version()), k -> new ArrayList<>())
+                        .add(slot.row.shadow());
+            }
+        }
+        byPair.forEach((pair, results) -> metrics.emit(new BatchMetrics.ShadowBatch(pair.live().id(), pair.live().task(),
+                pair.live().version(), pair.shadowVersion(), (int) results.stream().filter(ShadowResult::isFailed).count(),
+                (int) results.stream().filter(r -> !r.isFailed() && r.agreement().disagrees()).count(),
+                results.stream().filter(r -> !r.isFailed()).map(r -> r.agreement().measure()).toList())));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.contract.ErrorCode;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -88,5 +89,32 @@ class BatchMetricsTest {
         assertThat(doc.get("_aws").get("CloudWatchMetrics").get(0).get("Dimensions").toString())
                 .isEqualTo("[[\"Model\"]]");
         assertThat(doc.has("Version")).isFalse();
+    }
+
+    @Test
+    void aShadowPairIsItsOwnDocumentWithEveryMeasureAsAValue() {
+        metrics.emit(new BatchMetrics.ShadowBatch("sentence-embedder", Task.TEXT_EMBEDDING, "1", "2", 1, 1,
+                List.of(0.999, 0.995, 0.97)));
+
+        assertThat(documents).hasSize(1);
+        JsonNode doc = documents.getFirst();
+        JsonNode directive = doc.get("_aws").get("CloudWatchMetrics").get(0);
+        // never blended into the serving versions' {Model} or {Model, Version} series
+        assertThat(directive.get("Dimensions").toString()).isEqualTo("[[\"Model\",\"LiveVersion\",\"ShadowVersion\"]]");
+        assertThat(doc.get("LiveVersion").asText()).isEqualTo("1");
+        assertThat(doc.get("ShadowVersion").asText()).isEqualTo("2");
+        assertThat(doc.get("ShadowScored").asDouble()).isEqualTo(3);
+        assertThat(doc.get("ShadowFailed").asDouble()).isEqualTo(1);
+        assertThat(doc.get("ShadowDisagreements").asDouble()).isEqualTo(1);
+        assertThat(doc.get("ShadowCosine").toString()).isEqualTo("[0.999,0.995,0.97]");
+        assertThat(doc.has("Requests")).isFalse();
+    }
+
+    @Test
+    void aClassifiersShadowMeasuresTheScoreGap() {
+        metrics.emit(new BatchMetrics.ShadowBatch("fraud-scorer", Task.TABULAR_CLASSIFICATION, "1", "3", 0, 0, List.of(0.25)));
+
+        assertThat(documents.getFirst().get("ShadowScoreGap").asDouble()).isEqualTo(0.25);
+        assertThat(documents.getFirst().has("ShadowCosine")).isFalse();
     }
 }

@@ -2,11 +2,11 @@ package dev.inferbus.local.cli;
 
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
-import dev.inferbus.local.demo.CanaryDemo;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
-import dev.inferbus.local.soak.Soak;
 import dev.inferbus.local.demo.Demo;
+import dev.inferbus.local.demo.VersionsDemo;
+import dev.inferbus.local.soak.Soak;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -68,8 +68,11 @@ final class DemoCommand extends CliCommand {
             cloud.report().forEach(out::println);
             ModelCatalog catalog = CatalogLoader.loadClasspath();
             boolean ok = new Demo(cloud, catalog, out).run(SampleEvents.all(), Duration.ofSeconds(120));
-            // model versions: fraud-scorer's canary split on 100 keys, then a replay re-scoring them with v2
-            ok &= new CanaryDemo(cloud, catalog, out).run("fraud-scorer", 100, "2", Duration.ofSeconds(90));
+            // model versions: fraud-scorer's canary split on 100 keys, then a replay re-scoring them with v2;
+            // sentence-embedder's fp32 v2 shadowing its live int8 v1
+            VersionsDemo versions = new VersionsDemo(cloud, catalog, out);
+            ok &= versions.canaryAndReplay("fraud-scorer", 100, "2", Duration.ofSeconds(90));
+            ok &= versions.shadow("sentence-embedder", 20, Duration.ofSeconds(90));
             out.printf("demo %s in %.1f s%n", ok ? "passed" : "FAILED", (System.nanoTime() - start) / 1e9);
             return ok ? 0 : 1;
         }

@@ -8,6 +8,7 @@ import dev.inferbus.events.compare.Agreement;
 import dev.inferbus.events.compare.Distribution;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultsTable;
+import dev.inferbus.events.results.ShadowResult;
 import dev.inferbus.events.results.Status;
 import dev.inferbus.events.results.StoredResult;
 import java.util.ArrayList;
@@ -25,14 +26,26 @@ import java.util.stream.Collectors;
  * requests, one line per version the originals were served by (a canary's own requests re-scored by the canary's
  * version measure determinism, not a version change, so they are kept apart).
  *
+ * <p>Shadow versions are compared the same way, from the agreement the function measured and stored on each live
+ * row (the shadow's output may not be kept beside it): one line per (live version, shadow version).
+ *
  * @param split rows per served version, in version order
+ * @param shadows per live and shadow version, in that order
  * @param replays per replay, replayed version and original version, in that order
  */
-public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<ReplayComparison> replays) {
+public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<ShadowComparison> shadows,
+                               List<ReplayComparison> replays) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public record VersionCount(String version, int rows, int completed, int failed) {
+    }
+
+    /**
+     * @param distribution over the live rows whose shadow scored
+     * @param failed live rows whose shadow failed (the live result stood)
+     */
+    public record ShadowComparison(String liveVersion, String shadowVersion, Distribution distribution, int failed) {
     }
 
     /**
@@ -53,7 +66,25 @@ public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<R
                 .toList();
         Map<String, ResultRow> originals = finals.stream().filter(ResultRow::announced)
                 .collect(Collectors.toMap(ResultRow::key, Function.identity()));
-        return new ComparisonReport(model, split(originals.values()), replays(model, finals, originals, version));
+        return new ComparisonReport(model, split(originals.values()), shadows(originals.values(), version),
+                replays(model, finals, originals, version));
+    }
+
+    private record Pair(String live, String shadow) {
+        static final Comparator<Pair> ORDER = Comparator.comparing(Pair::live).thenComparing(Pair::shadow);
+    }
+
+    /** @param version only the pairs where this version is the shadow; null for all */
+    private static List<ShadowComparison> shadows(java.util.Collection<ResultRow> originals, String version) {
+        Map<Pair, List<ShadowResult>> pairs = new TreeMap<>(Pair.ORDER);
+        for (ResultRow row : originals) {
+            if (row.shadow() != null && (version == null || version.equals(row.shadow().version()))) {
+                pairs.computeIfAbsent(new Pair(row.version(), row.shadow().version()), p -> new ArrayList<>()).add(row.shadow());
+            }
+        }
+        return pairs.entrySet().stream().map(e -> new ShadowComparison(e.getKey().live(), e.getKey().shadow(),
+                Distribution.of(e.getValue().stream().filter(r -> !r.isFailed()).map(ShadowResult::agreement).toList()),
+                (int) e.getValue().stream().filter(ShadowResult::isFailed).count())).toList();
     }
 
     private static List<VersionCount> split(java.util.Collection<ResultRow> originals) {
@@ -129,19 +160,32 @@ public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<R
             lines.addAll(aligned(served));
         }
         lines.add("");
+        if (!shadows.isEmpty()) {
+            lines.add("shadow versions vs the live version on the same requests; measure " + measure() + ":");
+            List<List<String>> table = new ArrayList<>(List.of(List.of("live", "shadow", "n", "mean", "p5", "p50", "p95", "disagree",
+                    "shadow failed")));
+            shadows.forEach(c -> table.add(distributionRow(List.of(c.liveVersion(), c.shadowVersion()), c.distribution(),
+                    "" + c.failed())));
+            lines.addAll(aligned(table));
+            lines.add("");
+        }
         if (replays.isEmpty()) {
             lines.add("no replays of " + model.id());
             return lines;
         }
         lines.add("replays vs the originals of the same requests; measure " + measure() + ":");
         List<List<String>> table = new ArrayList<>(List.of(List.of("replay", "version", "vs", "n", "mean", "p5", "p50", "p95", "disagree")));
-        replays.forEach(r -> {
-            Distribution d = r.distribution();
-            table.add(List.of(r.replayName(), r.version(), r.originalVersion(), "" + d.n(), number(d.mean()), number(d.p5()),
-                    number(d.p50()), number(d.p95()), "" + d.disagreements()));
-        });
+        replays.forEach(r -> table.add(distributionRow(List.of(r.replayName(), r.version(), r.originalVersion()), r.distribution())));
         lines.addAll(aligned(table));
         return lines;
+    }
+
+    /** The leading cells, then n, mean, p5, p50, p95 and disagreements, then any trailing cells. */
+    private static List<String> distributionRow(List<String> leading, Distribution d, String... trailing) {
+        List<String> row = new ArrayList<>(leading);
+        row.addAll(List.of("" + d.n(), number(d.mean()), number(d.p5()), number(d.p50()), number(d.p95()), "" + d.disagreements()));
+        row.addAll(List.of(trailing));
+        return row;
     }
 
     private String measure() {

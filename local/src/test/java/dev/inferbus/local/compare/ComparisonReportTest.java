@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.compare.Agreement;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultsTable;
+import dev.inferbus.events.results.ShadowResult;
 import dev.inferbus.events.results.Status;
 import dev.inferbus.events.results.StoredResult;
 import java.util.List;
@@ -124,5 +127,33 @@ class ComparisonReportTest {
     @Test
     void noRowsSaysSo() {
         assertThat(ComparisonReport.of(FRAUD, List.of(), null).lines()).containsExactly("no results for fraud-scorer");
+    }
+
+    private static StoredResult shadowed(String requestId, ShadowResult shadow) {
+        return new StoredResult.Final(new ResultRow(requestId, Status.COMPLETED, "fraud-scorer", "1", "cpu", "fp",
+                output("legit", 0.1), null, null, null, 0, 1, null, null, "e", "d", "{}", null, shadow), true);
+    }
+
+    @Test
+    void theShadowPairsAreSummedFromTheAgreementStoredOnEachLiveRow() {
+        List<StoredResult> rows = List.of(
+                shadowed("s1", ShadowResult.scored("3", null, new Agreement(0.1, false))),
+                shadowed("s2", ShadowResult.scored("3", output("fraud", 0.6), new Agreement(0.5, true))),
+                shadowed("s3", ShadowResult.failed("3", ErrorCode.MODEL_ERROR, "boom")),
+                original("s4", "1", "legit", 0.2));
+
+        ComparisonReport report = ComparisonReport.of(FRAUD, rows, null);
+
+        assertThat(report.shadows()).hasSize(1);
+        ComparisonReport.ShadowComparison pair = report.shadows().getFirst();
+        assertThat(pair.liveVersion()).isEqualTo("1");
+        assertThat(pair.shadowVersion()).isEqualTo("3");
+        assertThat(pair.distribution().n()).isEqualTo(2);
+        assertThat(pair.distribution().mean()).isCloseTo(0.3, within(1e-12));
+        assertThat(pair.distribution().disagreements()).isEqualTo(1);
+        assertThat(pair.failed()).isEqualTo(1);
+        assertThat(report.lines()).contains("shadow versions vs the live version on the same requests; measure |Δscore| (disagree: another label):");
+        assertThat(report.lines()).anySatisfy(line -> assertThat(line).matches("1\\s+3\\s+2\\s+0\\.3000\\s+0\\.1000\\s+0\\.1000\\s+0\\.5000\\s+1\\s+1"));
+        assertThat(ComparisonReport.of(FRAUD, rows, "2").shadows()).as("--version names the shadow").isEmpty();
     }
 }

@@ -2,6 +2,8 @@ package dev.inferbus.local.results;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.inferbus.events.compare.Agreement;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.contract.InferenceRequested;
 import dev.inferbus.events.contract.RequestFingerprint;
@@ -11,6 +13,7 @@ import dev.inferbus.events.results.ResultRows;
 import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.results.ResultsTable;
 import dev.inferbus.events.results.RowOrigin;
+import dev.inferbus.events.results.ShadowResult;
 import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.local.cloud.AwsClients;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
@@ -93,6 +96,19 @@ class ResultStoreTest {
 
         assertThat(store.find("read-1").join()).contains(new StoredResult.Final(row, false));
         assertThat(store.find("read-missing").join()).isEmpty();
+    }
+
+    @Test
+    void aShadowsResultReadsBackFromTheLiveRowScoredOrFailed() {
+        ResultRow scored = completed("shadow-1", "fraud-scorer", "{\"a\":1}")
+                .withShadow(ShadowResult.scored("2", "{\"score\":0.75}", new Agreement(0.25, true)));
+        ResultRow failed = completed("shadow-2", "fraud-scorer", "{\"a\":2}")
+                .withShadow(ShadowResult.failed("2", ErrorCode.MODEL_ERROR, "the shadow's scoring failed as a whole"));
+        store.put(scored, 2_000L, "o-1").join();
+        store.put(failed, 2_000L, "o-2").join();
+
+        assertThat(store.find("shadow-1").join()).contains(new StoredResult.Final(scored, false));
+        assertThat(store.find("shadow-2").join()).contains(new StoredResult.Final(failed, false));
     }
 
     @Test

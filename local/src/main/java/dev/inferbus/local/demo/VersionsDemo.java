@@ -27,10 +27,24 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
  * The model-version part of the demo: a burst of one model's requests, each under its own partition key, split over
- * its versions by the catalog's rollout (a canary); then an archive replay of that window that re-scores every one
- * with another version, beside the original rows.
+ * its versions by the catalog's rollout (a canary), then an archive replay of that window that re-scores every one
+ * with another version, beside the original rows; and a burst of another model's requests that its shadow version
+ * scores beside the live one.
  */
-public final class CanaryDemo {
+public final class VersionsDemo {
+
+    /** Texts of different lengths and topics, so that a shadow's agreement is measured over more than one input. */
+    private static final List<String> TEXTS = List.of(
+            "The parcel left the warehouse this morning and should arrive on Thursday.",
+            "Card ending 4242 was declined at a fuel station abroad.",
+            "Quarterly revenue grew eight percent while operating costs stayed flat.",
+            "How do I reset the password of my online banking account?",
+            "The vibration sensor on pump 7 reports readings twice the usual amplitude.",
+            "A short one.",
+            "Neural networks trained in fp32 and quantized to int8 usually keep their accuracy.",
+            "Please cancel my subscription at the end of the current billing period.",
+            "Heavy rain is expected across the north of the country over the weekend.",
+            "The meeting moved to 3 pm in the large conference room on the second floor.");
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -38,7 +52,7 @@ public final class CanaryDemo {
     private final ModelCatalog catalog;
     private final PrintStream out;
 
-    public CanaryDemo(LocalCloud cloud, ModelCatalog catalog, PrintStream out) {
+    public VersionsDemo(LocalCloud cloud, ModelCatalog catalog, PrintStream out) {
         this.cloud = cloud;
         this.catalog = catalog;
         this.out = out;
@@ -49,29 +63,11 @@ public final class CanaryDemo {
      * was served by the version its key hashes to, then replays them re-scored with {@code replayVersion}.
      * Returns whether both parts held.
      */
-    public boolean run(String modelId, int count, String replayVersion, Duration timeout) throws InterruptedException {
+    public boolean canaryAndReplay(String modelId, int count, String replayVersion, Duration timeout) throws InterruptedException {
         ModelSpec model = catalog.find(modelId).orElseThrow();
-        SampleEvents.Sample template = SampleEvents.all().stream().filter(s -> s.valid() && modelId.equals(s.model()))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no valid sample of " + modelId));
         String run = Long.toString(System.currentTimeMillis(), 36);
         Instant from = Instant.now().minusSeconds(1);
-        List<String> keys = new ArrayList<>();
-        List<PutEventsRequestEntry> batch = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ObjectNode detail = template.event().path("detail").deepCopy();
-            String requestId = "canary-" + run + "-" + i;
-            detail.put("requestId", requestId).put("partitionKey", "card-" + run + "-" + i);
-            keys.add(requestId);
-            batch.add(PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source("demo.canary")
-                    .detailType(template.event().path("detail-type").asText()).detail(detail.toString()).build());
-            if (batch.size() == 10 || i == count - 1) {
-                PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(batch));
-                if (response.failedEntryCount() > 0) {
-                    throw new IllegalStateException("PutEvents refused canary entries: " + response.entries());
-                }
-                batch.clear();
-            }
-        }
+        List<String> keys = putBurst(modelId, "canary-" + run, count, (i, detail) -> detail.put("partitionKey", "card-" + run + "-" + i));
         Map<String, ResultRow> rows = await(keys, timeout);
         Map<String, Integer> served = new TreeMap<>();
         int stuck = 0;
@@ -111,6 +107,57 @@ public final class CanaryDemo {
         // what ./inferbus compare prints for the model, from the same table
         ComparisonReport.of(model, cloud.results().scan().join(), null).lines().forEach(out::println);
         return canaryHeld && "COMPLETED".equals(state) && done == count && touched == 0;
+    }
+
+    /**
+     * {@code count} requests of a model with a shadow version, then what its live rows say of the shadow: each must
+     * carry the shadow's result, and the table's comparison of the pair is printed as {@code ./inferbus compare} would.
+     */
+    public boolean shadow(String modelId, int count, Duration timeout) {
+        ModelSpec model = catalog.find(modelId).orElseThrow();
+        String shadow = model.rollout().shadow();
+        if (shadow == null) {
+            throw new IllegalArgumentException(modelId + " has no shadow version in the catalog");
+        }
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<String> keys = putBurst(modelId, "shadow-" + run, count,
+                (i, detail) -> ((ObjectNode) detail.path("input")).put("text", TEXTS.get(i % TEXTS.size())));
+        Map<String, ResultRow> rows = await(keys, timeout);
+        long shadowed = rows.values().stream().filter(r -> r.status() == Status.COMPLETED && r.shadow() != null
+                && shadow.equals(r.shadow().version()) && !r.shadow().isFailed()).count();
+        out.printf("shadow: %d %s requests served by version %s, %d of them also scored by shadow version %s%n",
+                count, modelId, model.version(), shadowed, shadow);
+        ComparisonReport report = ComparisonReport.of(model, cloud.results().scan().join(), shadow);
+        report.lines().forEach(out::println);
+        return shadowed == count;
+    }
+
+    /**
+     * Puts {@code count} copies of the model's first valid sample, the i-th under requestId {@code prefix-i} and
+     * shaped by {@code shape}; answers the requestIds.
+     */
+    private List<String> putBurst(String modelId, String prefix, int count, java.util.function.BiConsumer<Integer, ObjectNode> shape) {
+        SampleEvents.Sample template = SampleEvents.all().stream().filter(s -> s.valid() && modelId.equals(s.model()))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no valid sample of " + modelId));
+        List<String> keys = new ArrayList<>();
+        List<PutEventsRequestEntry> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ObjectNode detail = template.event().path("detail").deepCopy();
+            String requestId = prefix + "-" + i;
+            detail.put("requestId", requestId);
+            shape.accept(i, detail);
+            keys.add(requestId);
+            batch.add(PutEventsRequestEntry.builder().eventBusName(cloud.busName()).source("demo.versions")
+                    .detailType(template.event().path("detail-type").asText()).detail(detail.toString()).build());
+            if (batch.size() == 10 || i == count - 1) {
+                PutEventsResponse response = cloud.clients().events().putEvents(b -> b.entries(batch));
+                if (response.failedEntryCount() > 0) {
+                    throw new IllegalStateException("PutEvents refused demo entries: " + response.entries());
+                }
+                batch.clear();
+            }
+        }
+        return keys;
     }
 
     private static String label(ResultRow row) {
