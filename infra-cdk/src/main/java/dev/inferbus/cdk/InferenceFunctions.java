@@ -9,11 +9,15 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -59,6 +63,15 @@ final class InferenceFunctions {
                 .timeout(Duration.seconds(timeoutSeconds))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .environment(env)
+                // X-Ray samples every invocation's segment, with the trace header Lambda got from SQS/EventBridge, so
+                // the service map links bus, queue, function and endpoint
+                // (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html)
+                .tracing(Tracing.ACTIVE)
+                // JSON lines, filtered by level in Lambda itself; the runtime reads both as AWS_LAMBDA_LOG_FORMAT and
+                // AWS_LAMBDA_LOG_LEVEL (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html)
+                .loggingFormat(LoggingFormat.JSON)
+                .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                .systemLogLevelV2(SystemLogLevel.INFO)
                 .build();
         function.getNode().addDependency(store.models());
         // the catalog's name for the function, beside CloudFormation's generated one: the local cloud and operators find it by this

@@ -29,6 +29,8 @@ final class Nag {
                     "Object keys under " + prefix + "/ of the one payload bucket: model artifacts (read), claim checks "
                             + "(read), large outputs (write) or asynchronous inputs and outputs are named per request, so the grant is by prefix.");
         }
+        acknowledge(function, "AwsSolutions-IAM5[Resource::*]", "Active tracing's xray:PutTraceSegments and "
+                + "xray:PutTelemetryRecords support no resource-level permissions in AWS: '*' is the only resource they take.");
         acknowledge(function, "AwsSolutions-L1",
                 "The build targets Java 21 (LTS) bytecode, which SnapStart supports on java21; moving runtimes is a deliberate upgrade.");
     }

@@ -2,8 +2,10 @@ package dev.inferbus.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.routing.Route;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +48,23 @@ class InferbusStackTest {
                 .allSatisfy(a -> assertThat(a.get("Name")).isEqualTo("live"));
         synth.template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "dev.inferbus.functions.handler.SqsBatchHandler::handleRequest", "MemorySize", 2048, "Timeout", 120));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionIsTracedActivelyAndLogsJsonFilteredAtInfo() {
+        List<Map<String, Object>> ours = synth.resources("AWS::Lambda::Function").values().stream()
+                .filter(f -> String.valueOf(f.get("Handler")).startsWith("dev.inferbus.functions.handler.")).toList();
+        assertThat(ours).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.get("TracingConfig")).isEqualTo(Map.of("Mode", "Active"));
+            assertThat(f.get("LoggingConfig")).isEqualTo(Map.of("LogFormat", "JSON", "ApplicationLogLevel", "INFO",
+                    "SystemLogLevel", "INFO"));
+        });
+        // active tracing sends segments to X-Ray: each function's role may, and only that
+        synth.template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(
+                        Map.of("Action", List.of("xray:PutTraceSegments", "xray:PutTelemetryRecords"), "Effect", "Allow",
+                                "Resource", "*")))))));
     }
 
     /**
@@ -211,10 +230,13 @@ class InferbusStackTest {
                 if (!statement.path("Resource").asText().equals("*")) {
                     continue;
                 }
-                // AWS defines these two without resources; metrics are held to SageMaker's namespaces by condition
-                String action = statement.path("Action").asText();
-                assertThat(action).as(policy.getKey()).isIn("ecr:GetAuthorizationToken", "cloudwatch:PutMetricData");
-                if (action.equals("cloudwatch:PutMetricData")) {
+                // AWS defines these without resources; metrics are held to SageMaker's namespaces by condition
+                List<String> actions = new ArrayList<>();
+                JsonNode action = statement.path("Action");
+                (action.isArray() ? action : JSON.createArrayNode().add(action)).forEach(a -> actions.add(a.asText()));
+                assertThat(actions).as(policy.getKey()).isSubsetOf("ecr:GetAuthorizationToken", "cloudwatch:PutMetricData",
+                        "xray:PutTraceSegments", "xray:PutTelemetryRecords");
+                if (actions.contains("cloudwatch:PutMetricData")) {
                     assertThat(statement.path("Condition").path("StringEquals").path("cloudwatch:namespace").toString()).contains("SageMaker");
                 }
             }

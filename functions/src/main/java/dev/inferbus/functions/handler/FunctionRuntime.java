@@ -93,8 +93,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         }
         wired.set(wire(aws));
         Core.getGlobalContext().register(this);
-        LOG.info("{\"init\":{\"models\":{},\"loadMillis\":{},\"ms\":{}}}", config.models(), modelRuntime.loadMillis(),
-                (System.nanoTime() - start) / 1_000_000);
+        LOG.atInfo().addKeyValue("models", String.join(",", config.models())).addKeyValue("loadMillis", modelRuntime.loadMillis())
+                .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("init done");
     }
 
     /** Built from the process environment, the way Lambda runs it. */

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What every handler runs, once per invocation: decode and check every record, resolve claim checks in parallel,
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
 public final class InferencePipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferencePipeline.class);
+
+    /** The message of the line that ends every invocation, with its counts as fields. */
+    public static final String BATCH_DONE = "batch done";
 
     /**
      * One record of an invocation: its id in the batch (message id, sequence number, event id) and its body.
@@ -161,7 +165,7 @@ public final class InferencePipeline {
 
         void retry(String reason) {
             if (fate != Fate.RETRY) {
-                LOG.warn("record {} goes back for a retry: {}", record.id(), reason);
+                about(LOG.atWarn(), this).log("record goes back for a retry: {}", reason);
             }
             fate = Fate.RETRY;
         }
@@ -182,6 +186,16 @@ public final class InferencePipeline {
         String replayName() {
             return request == null ? null : request.replayName();
         }
+    }
+
+    /**
+     * A line about one record: its record id and, once known, its requestId as fields of the line (they reach the
+     * JSON log as fields of their own); never its input or output.
+     */
+    private static LoggingEventBuilder about(LoggingEventBuilder line, Slot slot) {
+        LoggingEventBuilder withRecord = line.addKeyValue("recordId", slot.record.id());
+        String requestId = slot.requestId();
+        return requestId == null ? withRecord : withRecord.addKeyValue("requestId", requestId);
     }
 
     /** Processes with no deadline (outside Lambda). */
@@ -206,10 +220,11 @@ public final class InferencePipeline {
         slots.forEach(s -> fates.merge(s.fate, 1, Integer::sum));
         List<String> retry = slots.stream().filter(s -> s.fate == Fate.RETRY).map(s -> s.record.id()).toList();
         emitMetrics(slots);
-        LOG.info("{\"batch\":{\"records\":{},\"completed\":{},\"failed\":{},\"duplicates\":{},\"conflicts\":{},\"submitted\":{},"
-                        + "\"retry\":{},\"ms\":{}}}", records.size(), fates.getOrDefault(Fate.COMPLETED, 0),
-                fates.getOrDefault(Fate.FAILED, 0), fates.getOrDefault(Fate.DUPLICATE, 0), fates.getOrDefault(Fate.CONFLICT, 0),
-                fates.getOrDefault(Fate.SUBMITTED, 0), retry.size(), (System.nanoTime() - start) / 1_000_000);
+        // the counts as fields of the line (JSON in Lambda), so that Logs Insights can sum them
+        LOG.atInfo().addKeyValue("records", records.size()).addKeyValue("completed", fates.getOrDefault(Fate.COMPLETED, 0))
+                .addKeyValue("failed", fates.getOrDefault(Fate.FAILED, 0)).addKeyValue("duplicates", fates.getOrDefault(Fate.DUPLICATE, 0))
+                .addKeyValue("conflicts", fates.getOrDefault(Fate.CONFLICT, 0)).addKeyValue("submitted", fates.getOrDefault(Fate.SUBMITTED, 0))
+                .addKeyValue("retry", retry.size()).addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log(BATCH_DONE);
         return new Report(retry, fates);
     }
 
@@ -237,7 +252,7 @@ public final class InferencePipeline {
         try {
             step.run();
         } catch (RuntimeException e) {
-            LOG.error("record {} failed unexpectedly: {} at {}", slot.record.id(), e.getClass().getName(),
+            about(LOG.atError(), slot).log("record failed unexpectedly: {} at {}", e.getClass().getName(),
                     e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
             String model = slot.spec != null ? slot.spec.id() : slot.request != null ? slot.request.detail().model() : null;
             slot.rejection = new Rejection(slot.requestId(), model, slot.spec == null ? ErrorCode.INVALID_EVENT : ErrorCode.MODEL_ERROR,

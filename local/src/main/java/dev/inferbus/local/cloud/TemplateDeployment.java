@@ -16,6 +16,7 @@ import dev.inferbus.local.lambda.SqsEventSource;
 import dev.inferbus.local.lambda.runtime.FunctionDefinition;
 import dev.inferbus.local.lambda.runtime.FunctionPool;
 import dev.inferbus.local.lambda.runtime.LambdaService;
+import dev.inferbus.local.lambda.runtime.LoggingConfig;
 import dev.inferbus.local.template.CloudAssembly;
 import dev.inferbus.local.template.Intrinsics;
 import dev.inferbus.local.template.LocalNames;
@@ -238,9 +239,11 @@ final class TemplateDeployment implements AutoCloseable {
             p.path("Environment").path("Variables").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
             environment.putAll(endpointOverrides);
             String architecture = p.path("Architectures").path(0).asText("x86_64");
+            JsonNode logging = p.path("LoggingConfig");
             FunctionDefinition definition = new FunctionDefinition(name, attribute(function, "Arn"), p.path("Handler").asText(),
                     taskRoot, environment, p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3), architecture,
-                    concurrencyOf(function, p), logDirectory.resolve(name + ".log"));
+                    concurrencyOf(function, p), logDirectory.resolve(name + ".log"),
+                    new LoggingConfig(logging.path("LogFormat").asText("Text"), logging.path("ApplicationLogLevel").textValue()));
             FunctionPool pool = lambda.deploy(definition, roleCredentials.apply(name, p.path("Role").asText()));
             DeployedFunction deployed = new DeployedFunction(function.logicalId(), definition, pool, attribute(function, "Arn"));
             functionsByLogicalId.put(function.logicalId(), deployed);

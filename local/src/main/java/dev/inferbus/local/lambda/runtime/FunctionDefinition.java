@@ -27,16 +27,19 @@ import java.util.regex.Pattern;
  * @param maxConcurrency the most execution environments (processes) the function may have at once
  * @param logFile        where every environment's stdout and stderr are appended (the function's log group)
  * @param version        {@code AWS_LAMBDA_FUNCTION_VERSION}: {@code $LATEST} or the number the ARN's alias points to
+ * @param logging        the template's LoggingConfig
  */
 public record FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
-        int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, String version) {
+        int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, String version,
+        LoggingConfig logging) {
 
     /** Variables Lambda sets itself; a function configuration may not set them (Lambda's "reserved" list). */
     static final Set<String> RESERVED = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION",
             "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
             "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
             "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ");
+            "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ",
+            "AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL");
 
     private static final Pattern ARN = Pattern.compile(
             "arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\\d{12}):function:([A-Za-z0-9_-]+)(?::(\\$LATEST|[A-Za-z0-9_-]+))?");
@@ -76,6 +79,14 @@ public record FunctionDefinition(String name, String arn, String handler, Path t
         if (version == null || !(version.equals("$LATEST") || version.matches("\\d+"))) {
             throw new IllegalArgumentException(name + ": version " + version + " is neither $LATEST nor a number");
         }
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /** With Lambda's default logging configuration (plain text). */
+    public FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
+            int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, String version) {
+        this(name, arn, handler, taskRoot, environment, memoryMb, timeoutSeconds, architecture, maxConcurrency, logFile,
+                version, LoggingConfig.TEXT);
     }
 
     /**
@@ -83,9 +94,15 @@ public record FunctionDefinition(String name, String arn, String handler, Path t
      * ARN needs the canonical constructor, since only the caller knows the version the alias points to.
      */
     public FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
+            int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, LoggingConfig logging) {
+        this(name, arn, handler, taskRoot, environment, memoryMb, timeoutSeconds, architecture, maxConcurrency, logFile,
+                versionOf(arn), logging);
+    }
+
+    public FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
             int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile) {
         this(name, arn, handler, taskRoot, environment, memoryMb, timeoutSeconds, architecture, maxConcurrency, logFile,
-                versionOf(arn));
+                LoggingConfig.TEXT);
     }
 
     /** The region of the ARN: {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}. */

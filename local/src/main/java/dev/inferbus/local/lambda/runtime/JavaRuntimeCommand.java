@@ -97,6 +97,7 @@ final class JavaRuntimeCommand {
         env.put("LAMBDA_TASK_ROOT", taskRoot);
         env.put("LAMBDA_RUNTIME_DIR", runtimeDir);
         env.put("TZ", ":UTC");
+        env.putAll(function.logging().environment());
         credentials.forEach((name, value) -> {
             if (!CREDENTIALS.contains(name)) {
                 throw new IllegalArgumentException("not a credentials variable: " + name + " (expected " + CREDENTIALS + ")");
