@@ -15,6 +15,7 @@ import dev.inferbus.events.contract.ErrorCode;
  * @param eventDetail the announcing event's detail JSON, kept so that a redelivery can publish it if the first
  *                    attempt could not
  * @param replayName the archive replay whose re-scoring this row is, else null; such a row announces nothing
+ * @param cached whether the output was the model's result cache's, reused without running the model
  */
 public record ResultRow(
         String key,
@@ -34,7 +35,17 @@ public record ResultRow(
         String eventId,
         String detailType,
         String eventDetail,
-        String replayName) {
+        String replayName,
+        boolean cached) {
+
+    /** A row whose output, if any, the model computed for it. */
+    public ResultRow(String key, Status status, String model, String version, String tier, String fingerprint, String output,
+                     String outputRef, ErrorCode errorCode, String errorMessage, long createdAtMillis, long completedAtMillis,
+                     Double inferenceMs, Double endToEndMs, String eventId, String detailType, String eventDetail,
+                     String replayName) {
+        this(key, status, model, version, tier, fingerprint, output, outputRef, errorCode, errorMessage, createdAtMillis,
+                completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, false);
+    }
 
     public ResultRow {
         if (!status.isFinal()) {

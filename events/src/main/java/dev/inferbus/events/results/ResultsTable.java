@@ -35,6 +35,8 @@ public final class ResultsTable {
     static final String REQUEST = "request";
     static final String INFERENCE_ID = "inferenceId";
     static final String OUTPUT_LOCATION = "outputLocation";
+    /** Present (true) on a row whose output came from the model's result cache. */
+    static final String CACHED = "cached";
 
     /**
      * The key of a replay's re-scoring of {@code requestId} with {@code version}: a requestId never holds {@code #}
