@@ -36,6 +36,11 @@ public final class Bench {
             System.out.println("IAM gateway overhead: " + AuthOverheadBench.run(2000).describe());
             System.exit(0);
         }
+        if (List.of(args).contains("cache")) {
+            // cache: the result cache under a Zipf workload — hit ratio and model calls saved, printed
+            System.out.println(CacheBench.run().describe());
+            System.exit(0);
+        }
         if (List.of(args).contains("p4-routes")) {
             // --only p4-routes: warm put→row per route at 10 events/s for 30 s, every function a process of the zip
             for (EndToEndBench.Result r : EndToEndBench.run(new int[] {10}, Duration.ofSeconds(30))) {

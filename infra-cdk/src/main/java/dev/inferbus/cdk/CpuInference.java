@@ -117,7 +117,8 @@ public final class CpuInference extends Construct implements InferenceTier {
             case STREAM -> "KinesisBatchHandler";
         };
         return InferenceFunctions.function(this, name, handler, models, served.stream().mapToInt(Route::memoryMb).max().orElse(1024),
-                served.stream().mapToInt(Route::timeoutSeconds).max().orElse(30), code, architecture, bus, store);
+                served.stream().mapToInt(Route::timeoutSeconds).max().orElse(30), code, architecture, bus, store,
+                served.stream().flatMap(r -> r.models().stream()).anyMatch(m -> m.cache() != null) ? store.cacheTable() : null);
     }
 
     @Override

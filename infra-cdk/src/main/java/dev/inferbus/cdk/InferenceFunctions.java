@@ -24,6 +24,7 @@ import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import dev.inferbus.events.routing.Route;
+import software.amazon.awscdk.services.dynamodb.Table;
 import software.constructs.Construct;
 
 /**
@@ -45,6 +46,12 @@ final class InferenceFunctions {
     /** A function on the handlers artifact; {@code handler} names its handler class. */
     static Alias function(Construct scope, String name, String handler, List<String> models, int memoryMb, int timeoutSeconds,
                           Code code, Architecture architecture, InferenceBus bus, ResultStore store) {
+        return function(scope, name, handler, models, memoryMb, timeoutSeconds, code, architecture, bus, store, null);
+    }
+
+    /** @param cacheTable the result cache's table where the function serves a cached model, else null */
+    static Alias function(Construct scope, String name, String handler, List<String> models, int memoryMb, int timeoutSeconds,
+                          Code code, Architecture architecture, InferenceBus bus, ResultStore store, Table cacheTable) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("INFERBUS_MODELS", String.join(",", models));
         env.put("INFERBUS_CATALOG", store.catalogLocation());
@@ -53,6 +60,9 @@ final class InferenceFunctions {
         env.put("INFERBUS_BUS", bus.bus().getEventBusName());
         env.put("INFERBUS_BUCKET", store.bucket().getBucketName());
         env.put("INFERBUS_CLAIM_CHECK_PREFIX", EventCodec.DEFAULT_CLAIM_CHECK_PREFIX);
+        if (cacheTable != null) {
+            env.put("INFERBUS_CACHE_TABLE", cacheTable.getTableName());
+        }
         Function function = Function.Builder.create(scope, "Function-" + name)
                 .description("inferbus " + name + " serving " + models)
                 .runtime(Runtime.JAVA_21)
@@ -77,6 +87,10 @@ final class InferenceFunctions {
         // the catalog's name for the function, beside CloudFormation's generated one: the local cloud and operators find it by this
         software.amazon.awscdk.Tags.of(function).add(FUNCTION_TAG, name);
         store.table().grant(function, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
+        if (cacheTable != null) {
+            // the cache reads and writes in batches only (ResultCache)
+            cacheTable.grant(function, "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem");
+        }
         // Exact actions on exact prefixes (CDK's grantRead would add s3:GetObject*, s3:List*, s3:GetBucket*).
         grantObjects(function, store, "s3:GetObject", ResultStore.MODELS_PREFIX, EventCodec.DEFAULT_CLAIM_CHECK_PREFIX);
         grantObjects(function, store, "s3:PutObject", "results/");

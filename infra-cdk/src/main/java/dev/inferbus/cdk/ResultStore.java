@@ -1,5 +1,6 @@
 package dev.inferbus.cdk;
 
+import dev.inferbus.events.cache.CacheTable;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.results.ResultsTable;
 import java.nio.file.Path;
@@ -36,6 +37,7 @@ public final class ResultStore extends Construct {
     private final Table table;
     private final Bucket bucket;
     private final BucketDeployment models;
+    private Table cacheTable;
 
     public ResultStore(Construct scope, String id, Path modelsDirectory, String catalogYaml, int resultTtlDays) {
         super(scope, id);
@@ -83,6 +85,26 @@ public final class ResultStore extends Construct {
 
     public Table table() {
         return table;
+    }
+
+    /**
+     * The models' result cache table, made for the first function that serves a cached model (a catalog without
+     * a cache deploys none): on demand, its TTL on {@code expiresAt}, encrypted as the results table is. It holds
+     * only outputs the models can compute again, so it has no point-in-time recovery and goes with the stack.
+     */
+    public Table cacheTable() {
+        if (cacheTable == null) {
+            cacheTable = Table.Builder.create(this, "ResultCache")
+                    .partitionKey(Attribute.builder().name(CacheTable.KEY).type(AttributeType.STRING).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .timeToLiveAttribute(CacheTable.TTL)
+                    .encryption(TableEncryption.AWS_MANAGED)
+                    .removalPolicy(RemovalPolicy.DESTROY)
+                    .build();
+            Nag.acknowledge(cacheTable, "AwsSolutions-DDB3", "The result cache holds outputs the models compute again on a"
+                    + " miss; restoring it to a point in time would restore nothing that is lost.");
+        }
+        return cacheTable;
     }
 
     public Bucket bucket() {

@@ -3,6 +3,7 @@ package dev.inferbus.events.catalog;
 import dev.inferbus.events.timing.TimeBudgets;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -122,7 +124,8 @@ public final class CatalogLoader {
         // a forwarding function must outlast every round of endpoint calls its batch takes, and then report
         int needed = endpoint == null ? 1 : (int) TimeBudgets.forwarderTimeout(endpoint.rounds(batch.size())).toSeconds();
         return new ModelSpec(m.id(), live.version(), task, tier, trigger, live.artifact(), batch, endpoint,
-                limits(m.limits(), where), function(m.function(), tier, needed, where), shards, versions, rollout);
+                limits(m.limits(), where), function(m.function(), tier, needed, where), shards, versions, rollout,
+                cache(m.cache(), tier, where));
     }
 
     /** A model's versions: its {@code versions} list, or one version made of its own version, artifact and endpoint. */
@@ -188,6 +191,24 @@ public final class CatalogLoader {
             require(tier == Tier.CPU, where + "rollout.shadow is for cpu models (the shadow runs in the function)");
         }
         return new Rollout(raw.traffic(), raw.shadow());
+    }
+
+    /**
+     * The result cache. Its TTL is read as a JSON node, not an Integer: Jackson would round 1.5 to 1 and read
+     * "60" as 60, and a cache that lives other than the catalog says is a silent surprise.
+     */
+    private static CacheSpec cache(RawCache raw, Tier tier, String where) {
+        if (raw == null) {
+            return null;
+        }
+        // the forwarder's outputs come back from an endpoint per request (or later, from an async one); the
+        // cache sits in front of the in-function scorer only
+        require(tier == Tier.CPU, where + "'cache' is for cpu models: a gpu model's requests are forwarded to its"
+                + " endpoint, which the result cache does not front");
+        JsonNode ttl = raw.ttlSeconds();
+        require(ttl != null && ttl.isIntegralNumber() && ttl.canConvertToLong() && ttl.asLong() >= 1,
+                where + "cache.ttlSeconds must be a whole number of seconds >= 1, got " + ttl);
+        return new CacheSpec(Duration.ofSeconds(ttl.asLong()));
     }
 
     private static BatchSpec batch(RawBatch raw, Trigger trigger, String where) {
@@ -317,7 +338,10 @@ public final class CatalogLoader {
 
     private record RawModel(String id, String version, String task, String tier, String trigger, String artifact,
                             RawBatch batch, RawEndpoint endpoint, RawLimits limits, RawFunction function, Integer shards,
-                            List<RawVersion> versions, RawRollout rollout) {
+                            List<RawVersion> versions, RawRollout rollout, RawCache cache) {
+    }
+
+    private record RawCache(JsonNode ttlSeconds) {
     }
 
     private record RawVersion(String version, String artifact, RawEndpoint endpoint) {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param shards Kinesis shards for a kinesis-triggered model, else 0
  * @param versions every deployed version, in catalog order
  * @param rollout how requests that name no version are split over them
+ * @param cache the model's result cache, the same for every version (its key holds the version); null when its
+ *              results are not cached
  */
 public record ModelSpec(
         String id,
@@ -27,10 +29,18 @@ public record ModelSpec(
         FunctionSpec function,
         int shards,
         List<ModelVersion> versions,
-        Rollout rollout) {
+        Rollout rollout,
+        CacheSpec cache) {
 
     public ModelSpec {
         versions = List.copyOf(versions);
+    }
+
+    /** A model without a result cache. */
+    public ModelSpec(String id, String version, Task task, Tier tier, Trigger trigger, String artifact, BatchSpec batch,
+                     EndpointSpec endpoint, InputLimits limits, FunctionSpec function, int shards,
+                     List<ModelVersion> versions, Rollout rollout) {
+        this(id, version, task, tier, trigger, artifact, batch, endpoint, limits, function, shards, versions, rollout, null);
     }
 
     /** A model with one version, all traffic to it. */
@@ -44,7 +54,7 @@ public record ModelSpec(
     public Optional<ModelSpec> forVersion(String version) {
         return versions.stream().filter(v -> v.version().equals(version)).findFirst()
                 .map(v -> new ModelSpec(id, v.version(), task, tier, trigger, v.artifact(), batch, v.endpoint(), limits,
-                        function, shards, versions, rollout));
+                        function, shards, versions, rollout, cache));
     }
 
     /** Every listed version as a spec of its own. */

@@ -31,7 +31,22 @@ public final class RequestFingerprint {
             write(detail.get(field), canonical);
             canonical.append('\n');
         }
-        return PREFIX + HexFormat.of().formatHex(sha256(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        return PREFIX + sha256Hex(canonical.toString());
+    }
+
+    /**
+     * A JSON value in canonical form: object keys sorted, numbers by value (1, 1.0 and 1e0 alike), strings in
+     * JSON's escaping; {@code -} for an absent value. Two values with the same canonical form are the same input.
+     */
+    public static String canonical(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        write(node, out);
+        return out.toString();
+    }
+
+    /** The lowercase hex SHA-256 of a text's UTF-8 bytes. */
+    public static String sha256Hex(String text) {
+        return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void write(JsonNode node, StringBuilder out) {

@@ -16,6 +16,7 @@ import dev.inferbus.events.contract.ErrorCode;
  *                    attempt could not
  * @param replayName the archive replay whose re-scoring this row is, else null; such a row announces nothing
  * @param shadow what the model's shadow version made of the same input, else null
+ * @param cached whether the output was the model's result cache's, reused without running the model
  */
 public record ResultRow(
         String key,
@@ -36,14 +37,16 @@ public record ResultRow(
         String detailType,
         String eventDetail,
         String replayName,
-        ShadowResult shadow) {
+        ShadowResult shadow,
+        boolean cached) {
 
+    /** A row whose output, if any, the model computed for it, with no shadow beside it. */
     public ResultRow(String key, Status status, String model, String version, String tier, String fingerprint, String output,
                      String outputRef, ErrorCode errorCode, String errorMessage, long createdAtMillis, long completedAtMillis,
                      Double inferenceMs, Double endToEndMs, String eventId, String detailType, String eventDetail,
                      String replayName) {
         this(key, status, model, version, tier, fingerprint, output, outputRef, errorCode, errorMessage, createdAtMillis,
-                completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, null);
+                completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, null, false);
     }
 
     public ResultRow {
@@ -55,7 +58,8 @@ public record ResultRow(
     /** This row with the shadow's result beside its own. */
     public ResultRow withShadow(ShadowResult result) {
         return new ResultRow(key, status, model, version, tier, fingerprint, output, outputRef, errorCode, errorMessage,
-                createdAtMillis, completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, result);
+                createdAtMillis, completedAtMillis, inferenceMs, endToEndMs, eventId, detailType, eventDetail, replayName, result,
+                cached);
     }
 
     /** Whether the row's event goes on the bus: a replay re-scores for comparison, its consumers saw the request once. */

@@ -23,6 +23,11 @@ public final class ResultRows {
 
     /** @param output the output inline, or null with {@code outputRef} set */
     public ResultRow completed(RowOrigin origin, JsonNode output, String outputRef, double inferenceMs, long now) {
+        return completed(origin, output, outputRef, inferenceMs, now, false);
+    }
+
+    /** @param cached whether the output is the result cache's, reused without running the model */
+    public ResultRow completed(RowOrigin origin, JsonNode output, String outputRef, double inferenceMs, long now, boolean cached) {
         InferenceRequested detail = origin.detail();
         long created = createdAt(origin, now);
         Double endToEnd = origin.requestedAtMillis() != null ? (double) (now - created) : null;
@@ -30,7 +35,8 @@ public final class ResultRows {
                 output, outputRef, inferenceMs, endToEnd, detail.attributes(), detail.traceparent());
         return new ResultRow(origin.key(detail.requestId()), Status.COMPLETED, detail.model(), origin.version(), origin.tier(),
                 origin.fingerprint(), output == null ? null : codec.toJson(output), outputRef, null, null, created, now,
-                inferenceMs, endToEnd, origin.eventId(), DetailType.COMPLETED, codec.toJson(event), origin.replayName());
+                inferenceMs, endToEnd, origin.eventId(), DetailType.COMPLETED, codec.toJson(event), origin.replayName(), null,
+                cached);
     }
 
     /** @param key the row key (see {@link ResultRow#key()}) */

@@ -264,6 +264,9 @@ public final class ResultStore {
         if (row.shadow() != null) {
             putShadow(item, row.shadow());
         }
+        if (row.cached()) {
+            item.put(ResultsTable.CACHED, AttributeValue.fromBool(true));
+        }
         // a row that announces nothing owes the bus nothing
         item.put(ResultsTable.PUBLISHED, AttributeValue.fromBool(!row.announced()));
         return item;
@@ -306,13 +309,14 @@ public final class ResultStore {
         }
         String errorCode = s(item, ResultsTable.ERROR_CODE);
         AttributeValue published = item.get(ResultsTable.PUBLISHED);
+        AttributeValue cached = item.get(ResultsTable.CACHED);
         return new StoredResult.Final(new ResultRow(key, status, s(item, ResultsTable.MODEL), s(item, ResultsTable.VERSION),
                 s(item, ResultsTable.TIER), s(item, ResultsTable.FINGERPRINT), s(item, ResultsTable.OUTPUT),
                 s(item, ResultsTable.OUTPUT_REF), errorCode == null ? null : ErrorCode.valueOf(errorCode),
                 s(item, ResultsTable.ERROR_MESSAGE), created, Long.parseLong(item.get(ResultsTable.COMPLETED_AT).n()),
                 d(item, ResultsTable.INFERENCE_MS), d(item, ResultsTable.END_TO_END_MS), s(item, ResultsTable.EVENT_ID),
                 s(item, ResultsTable.DETAIL_TYPE), s(item, ResultsTable.EVENT), s(item, ResultsTable.REPLAY_NAME),
-                readShadow(item)),
+                readShadow(item), cached != null && Boolean.TRUE.equals(cached.bool())),
                 published != null && Boolean.TRUE.equals(published.bool()));
     }
 

@@ -41,6 +41,8 @@ public final class ResultsTable {
     static final String SHADOW_DISAGREES = "shadowDisagrees";
     static final String SHADOW_ERROR_CODE = "shadowErrorCode";
     static final String SHADOW_ERROR_MESSAGE = "shadowErrorMessage";
+    /** Present (true) on a row whose output came from the model's result cache. */
+    static final String CACHED = "cached";
 
     /**
      * The key of a replay's re-scoring of {@code requestId} with {@code version}: a requestId never holds {@code #}

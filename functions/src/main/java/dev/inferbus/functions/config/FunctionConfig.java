@@ -19,6 +19,8 @@ import java.util.Optional;
  *                         name (default {@code in/})
  * @param endpoints {@code INFERBUS_ENDPOINT_<SERVICE>}: endpoint overrides (dynamodb, s3, events, sagemaker) for a
  *                  local cloud
+ * @param cacheTable {@code INFERBUS_CACHE_TABLE}: the result cache's table, set on a function serving a model with
+ *                   a cache; null for none
  */
 public record FunctionConfig(
         List<String> models,
@@ -30,7 +32,8 @@ public record FunctionConfig(
         String claimCheckPrefix,
         int resultTtlDays,
         String region,
-        Map<String, URI> endpoints) {
+        Map<String, URI> endpoints,
+        String cacheTable) {
 
     public static final String MODELS = "INFERBUS_MODELS";
     public static final String CATALOG = "INFERBUS_CATALOG";
@@ -41,6 +44,7 @@ public record FunctionConfig(
     public static final String TTL_DAYS = "INFERBUS_RESULT_TTL_DAYS";
     public static final String CLAIM_CHECK_PREFIX = "INFERBUS_CLAIM_CHECK_PREFIX";
     public static final String ENDPOINT_PREFIX = "INFERBUS_ENDPOINT_";
+    public static final String CACHE_TABLE = "INFERBUS_CACHE_TABLE";
 
     public FunctionConfig {
         models = List.copyOf(models);
@@ -85,7 +89,8 @@ public record FunctionConfig(
                 env.getOrDefault(CLAIM_CHECK_PREFIX, EventCodec.DEFAULT_CLAIM_CHECK_PREFIX),
                 ttl,
                 env.getOrDefault("AWS_REGION", "us-east-1"),
-                endpoints);
+                endpoints,
+                env.get(CACHE_TABLE) == null || env.get(CACHE_TABLE).isBlank() ? null : env.get(CACHE_TABLE));
     }
 
     public Optional<URI> endpoint(String service) {

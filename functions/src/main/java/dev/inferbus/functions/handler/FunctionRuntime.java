@@ -1,6 +1,7 @@
 package dev.inferbus.functions.handler;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.inferbus.events.cache.ResultCache;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.timing.TimeBudgets;
@@ -116,7 +117,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
                 : new MicroBatcher(modelRuntime, options);
         return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, scorer,
                 new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()), reporter(aws, store),
-                new LargeOutputs(aws.s3(), config.bucket()), BatchMetrics.forEnvironment(), Clock.systemUTC());
+                new LargeOutputs(aws.s3(), config.bucket()), BatchMetrics.forEnvironment(), Clock.systemUTC(),
+                config.cacheTable() == null ? null : new ResultCache(aws.dynamoDb(), config.cacheTable()));
     }
 
     private ResultStore store(AwsServices aws) {

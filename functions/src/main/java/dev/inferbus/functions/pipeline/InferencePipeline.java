@@ -1,6 +1,9 @@
 package dev.inferbus.functions.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.inferbus.events.cache.CacheTable;
+import dev.inferbus.events.cache.ResultCache;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.compare.Agreement;
@@ -116,11 +119,20 @@ public final class InferencePipeline {
     private final LargeOutputs largeOutputs;
     private final BatchMetrics metrics;
     private final Clock clock;
+    /** The models' result cache; null where none is configured. */
+    private final ResultCache cache;
 
     /** @param scorer the cpu tier's micro-batcher, or the gpu tier's endpoint forwarder */
     public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
                              ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
                              BatchMetrics metrics, Clock clock) {
+        this(catalog, served, codec, scorer, claimChecks, reporter, largeOutputs, metrics, clock, null);
+    }
+
+    /** @param cache the result cache of the models whose catalog entry has one; null for none */
+    public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
+                             ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
+                             BatchMetrics metrics, Clock clock, ResultCache cache) {
         this.catalog = catalog;
         this.served = Set.copyOf(served);
         this.codec = codec;
@@ -131,6 +143,7 @@ public final class InferencePipeline {
         this.largeOutputs = largeOutputs;
         this.metrics = metrics;
         this.clock = clock;
+        this.cache = cache;
     }
 
     /** One record's way through the pipeline. */
@@ -147,6 +160,10 @@ public final class InferencePipeline {
         Outcome.Scored scored;
         /** What the model's shadow version made of the input, when it has one and this request is shadowed. */
         ShadowResult shadow;
+        /** The request's result cache key, where its model caches and it is no replay; else null. */
+        String cacheKey;
+        /** Whether {@link #scored} is the result cache's. */
+        boolean cached;
         ResultRow row;
         /** Null while the record is still on its way. */
         Fate fate;
@@ -160,7 +177,7 @@ public final class InferencePipeline {
         }
 
         boolean scorable() {
-            return open() && rejection == null && spec != null && input != null;
+            return open() && rejection == null && spec != null && input != null && scored == null;
         }
 
         void retry(String reason) {
@@ -209,8 +226,10 @@ public final class InferencePipeline {
         List<Slot> slots = records.stream().map(Slot::new).toList();
         slots.forEach(slot -> guarded(slot, () -> decodeAndCheck(slot)));
         resolveClaimChecks(slots);
+        reuseCached(slots);
         score(slots, deadline);
         scoreShadows(slots, deadline);
+        cacheScored(slots);
         List<Slot> toWrite = slots.stream().filter(Slot::open).toList();
         buildRows(toWrite);
         holdBackBehindRetries(slots);
@@ -359,6 +378,62 @@ public final class InferencePipeline {
         CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).join();
     }
 
+    /**
+     * Takes from the result cache the outputs of the requests it holds: those are not scored. A replay is not
+     * looked up — it re-scores on purpose, to compare a version's answers with what was served.
+     */
+    private void reuseCached(List<Slot> slots) {
+        if (cache == null) {
+            return;
+        }
+        List<Slot> cacheable = slots.stream()
+                .filter(s -> s.scorable() && s.spec.cache() != null && s.replayName() == null).toList();
+        if (cacheable.isEmpty()) {
+            return;
+        }
+        cacheable.forEach(s -> guarded(s, () -> s.cacheKey = CacheTable.key(s.spec.id(), s.spec.version(), s.input)));
+        Map<String, String> hits = cache.lookup(cacheable.stream().map(s -> s.cacheKey).filter(k -> k != null).toList(),
+                clock.millis()).join();
+        int reused = 0;
+        for (Slot slot : cacheable) {
+            String output = slot.cacheKey == null ? null : hits.get(slot.cacheKey);
+            if (output == null) {
+                continue;
+            }
+            try {
+                slot.scored = new Outcome.Scored(codec.mapper().readTree(output), 0);
+                slot.cached = true;
+                reused++;
+            } catch (JsonProcessingException e) {
+                LOG.warn("record {}: its cached output is not JSON; it is scored", slot.record.id());
+            }
+        }
+        LOG.info("{\"cache\":{\"lookups\":{},\"hits\":{}}}", cacheable.size(), reused);
+    }
+
+    /** Keeps the outputs this invocation computed for cacheable requests; one too large to store inline is not kept. */
+    private void cacheScored(List<Slot> slots) {
+        if (cache == null) {
+            return;
+        }
+        List<ResultCache.Entry> entries = new ArrayList<>();
+        for (Slot slot : slots) {
+            if (slot.cacheKey == null || slot.cached || slot.scored == null || !slot.open()) {
+                continue;
+            }
+            String output = codec.toJson(slot.scored.output());
+            if (!LargeOutputs.tooLarge(output)) {
+                entries.add(new ResultCache.Entry(slot.cacheKey, slot.spec.id(), slot.spec.version(), output,
+                        slot.spec.cache().ttl()));
+            }
+        }
+        if (!entries.isEmpty()) {
+            // joined here: Lambda may freeze the environment once the handler returns, and a store left running
+            // would then land (or time out) in some later invocation
+            cache.store(entries, clock.millis()).join();
+        }
+    }
+
     private void score(List<Slot> slots, Deadline deadline) {
         List<Slot> scorable = slots.stream().filter(Slot::scorable).toList();
         if (scorable.isEmpty()) {
@@ -396,12 +471,14 @@ public final class InferencePipeline {
      * Scores the shadow version of each model that has one on the inputs its live versions just scored, batched
      * like them, after them: the live outcomes are settled before the shadow runs, and whatever the shadow does —
      * fail an input, throw, run out of time — only fills the slot's {@link ShadowResult}. A replay re-scores one
-     * version on purpose and is not shadowed; nor is a request pinned to the shadow version itself.
+     * version on purpose and is not shadowed; nor is a request pinned to the shadow version itself, nor one the
+     * result cache answered.
      */
     private void scoreShadows(List<Slot> slots, Deadline deadline) {
         List<Shadowed> shadowed = new ArrayList<>();
         for (Slot slot : slots) {
-            if (slot.open() && slot.scored != null && slot.replayName() == null) {
+            // a cached output's input met the shadow when it was first scored: the same input tells it nothing new
+            if (slot.open() && slot.scored != null && !slot.cached && slot.replayName() == null) {
                 shadowOf(slot.spec).ifPresent(shadow -> shadowed.add(new Shadowed(slot, shadow)));
             }
         }
@@ -507,7 +584,8 @@ public final class InferencePipeline {
         RowOrigin origin = slot.origin();
         String output = codec.toJson(slot.scored.output());
         if (!LargeOutputs.tooLarge(output)) {
-            slot.row = rows.completed(origin, slot.scored.output(), null, slot.scored.inferenceMs(), now).withShadow(slot.shadow);
+            slot.row = rows.completed(origin, slot.scored.output(), null, slot.scored.inferenceMs(), now, slot.cached)
+                    .withShadow(slot.shadow);
             return;
         }
         offloads.add(largeOutputs.store(origin.detail().requestId(), output).handle((ref, error) -> {

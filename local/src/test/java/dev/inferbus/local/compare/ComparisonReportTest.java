@@ -131,7 +131,7 @@ class ComparisonReportTest {
 
     private static StoredResult shadowed(String requestId, ShadowResult shadow) {
         return new StoredResult.Final(new ResultRow(requestId, Status.COMPLETED, "fraud-scorer", "1", "cpu", "fp",
-                output("legit", 0.1), null, null, null, 0, 1, null, null, "e", "d", "{}", null, shadow), true);
+                output("legit", 0.1), null, null, null, 0, 1, null, null, "e", "d", "{}", null, shadow, false), true);
     }
 
     @Test

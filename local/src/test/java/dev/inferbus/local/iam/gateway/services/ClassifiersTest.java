@@ -24,6 +24,10 @@ class ClassifiersTest {
                 "{\"RequestItems\":{\"results\":[],\"audit\":[]}}"))).containsExactly(
                 new ServiceCall("dynamodb:BatchWriteItem", ARNS.table("results")),
                 new ServiceCall("dynamodb:BatchWriteItem", ARNS.table("audit")));
+        // the result cache's lookup: BatchGetItem, asked on the cache table its RequestItems names
+        assertThat(dynamoDb.classify(json("DynamoDB_20120810.BatchGetItem",
+                "{\"RequestItems\":{\"result-cache\":{\"Keys\":[{\"cacheKey\":{\"S\":\"m#1#ab\"}}]}}}"))).containsExactly(
+                new ServiceCall("dynamodb:BatchGetItem", ARNS.table("result-cache")));
         assertThat(dynamoDb.classify(json("DynamoDB_20120810.Query", "{\"TableName\":\"results\",\"IndexName\":\"byModel\"}")))
                 .containsExactly(new ServiceCall("dynamodb:Query", ARNS.table("results") + "/index/byModel"));
         assertThat(dynamoDb.classify(json("DynamoDB_20120810.ListTables", "{}")))

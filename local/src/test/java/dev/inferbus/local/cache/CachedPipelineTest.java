@@ -1,0 +1,291 @@
+package dev.inferbus.local.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inferbus.events.cache.ResultCache;
+import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.replay.Rescore;
+import dev.inferbus.events.results.ResultRow;
+import dev.inferbus.events.results.ResultStore;
+import dev.inferbus.events.results.Status;
+import dev.inferbus.events.results.StoredResult;
+import dev.inferbus.functions.batch.MicroBatcher;
+import dev.inferbus.functions.batch.Scorer;
+import dev.inferbus.functions.claimcheck.ClaimChecks;
+import dev.inferbus.functions.metrics.BatchMetrics;
+import dev.inferbus.functions.pipeline.InferencePipeline;
+import dev.inferbus.functions.publish.EventPublisher;
+import dev.inferbus.functions.results.LargeOutputs;
+import dev.inferbus.functions.results.ResultReporter;
+import dev.inferbus.functions.runtime.ArtifactSource;
+import dev.inferbus.functions.runtime.ModelRuntime;
+import dev.inferbus.local.eventbridge.EventRouter;
+import dev.inferbus.local.eventbridge.PutEventsServer;
+import dev.inferbus.local.faults.FaultProxy;
+import dev.inferbus.local.faults.FaultRule;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * The pipeline with the sample catalog's sentence-embedder (its cache on, one hour), the real MiniLM models of
+ * both its versions, DynamoDB Local for the results and the cache (the cache through a fault proxy) and the local
+ * PutEvents endpoint. A counting wrapper around the real micro-batcher tells how many requests met a model.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CachedPipelineTest {
+
+    private static final URI NOWHERE = URI.create("http://127.0.0.1:9");
+    private static final String MODEL = "sentence-embedder";
+
+    private final EventCodec codec = EventCodec.create();
+    private final AtomicInteger modelCalls = new AtomicInteger();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+    private final AtomicInteger ids = new AtomicInteger();
+
+    private CacheTables tables;
+    private FaultProxy proxy;
+    private PutEventsServer events;
+    private DynamoDbAsyncClient results;
+    private DynamoDbAsyncClient cacheClient;
+    private EventBridgeAsyncClient eventBridge;
+    private S3AsyncClient s3;
+    private ModelRuntime models;
+    private ModelCatalog catalog;
+    private ResultStore store;
+
+    @BeforeAll
+    void start() throws Exception {
+        tables = CacheTables.start();
+        proxy = FaultProxy.start("dynamodb", 0, tables.endpoint());
+        events = PutEventsServer.start(0, new EventRouter(), "inferbus", "us-east-1", "000000000000", new ObjectMapper());
+        results = CacheTables.asyncClient(tables.endpoint());
+        cacheClient = CacheTables.asyncClient(proxy.endpoint());
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        eventBridge = EventBridgeAsyncClient.builder().endpointOverride(events.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(credentials).build();
+        // no request here has a claim check or an output over the inline limit: S3 is never called
+        s3 = S3AsyncClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1).credentialsProvider(credentials).build();
+        catalog = CatalogLoader.parse(sampleCatalog(), "catalog.yaml");
+        models = ModelRuntime.load(List.of(catalog.find(MODEL).orElseThrow()), ArtifactSource.fromRoot("classpath:"));
+        store = ResultStore.reader(results, CacheTables.RESULTS);
+    }
+
+    @AfterEach
+    void clear() {
+        proxy.clearRules();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        models.close();
+        s3.close();
+        eventBridge.close();
+        cacheClient.close();
+        results.close();
+        events.close();
+        proxy.close();
+        tables.close();
+    }
+
+    /**
+     * The sample catalog without its shadow, whose calls would be counted beside the live version's: the counts here
+     * are the cache's. (A hit runs no shadow either: the first test counts with the catalog's shadow in place.)
+     */
+    private static String sampleCatalog() throws java.io.IOException {
+        String yaml = Files.readString(Path.of("../samples/catalog.yaml"));
+        if (!yaml.contains(", shadow: \"2\" }")) {
+            throw new IllegalStateException("the sample catalog's sentence-embedder shadow has moved; update this test");
+        }
+        return yaml.replace(", shadow: \"2\" }", " }");
+    }
+
+    private InferencePipeline pipeline(ModelCatalog catalog) {
+        MicroBatcher batcher = new MicroBatcher(models);
+        Scorer counting = requests -> {
+            modelCalls.addAndGet(requests.size());
+            return batcher.score(requests);
+        };
+        return new InferencePipeline(catalog, Set.of(MODEL), codec, counting, new ClaimChecks(s3, "bucket-a", codec.mapper()),
+                new ResultReporter(new ResultStore(results, CacheTables.RESULTS, Duration.ofDays(1)),
+                        EventPublisher.standard(eventBridge, "inferbus", clock), clock),
+                new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock,
+                new ResultCache(cacheClient, CacheTables.CACHE));
+    }
+
+    @Test
+    void aRepeatedInputReusesTheStoredOutputWithoutRunningTheModelOrItsShadow() {
+        InferencePipeline pipeline = pipeline(CatalogLoader.load(Path.of("../samples/catalog.yaml")));
+        ResultRow first = run(pipeline, "the quick brown fox", null);
+        int calls = modelCalls.get();
+        ResultRow again = run(pipeline, "the quick brown fox", null);
+
+        assertThat(modelCalls.get()).as("the second request met no model").isEqualTo(calls);
+        assertThat(first.cached()).isFalse();
+        assertThat(again.status()).isEqualTo(Status.COMPLETED);
+        assertThat(again.cached()).isTrue();
+        assertThat(again.version()).isEqualTo(first.version()).isEqualTo("1");
+        assertThat(again.output()).isEqualTo(first.output());
+        assertThat(again.inferenceMs()).isZero();
+        assertThat(again.eventDetail()).contains("\"embedding\"");
+        // the shadow scored the input when it was first seen; the cached answer has no shadow of its own
+        assertThat(first.shadow().version()).isEqualTo("2");
+        assertThat(again.shadow()).isNull();
+    }
+
+    @Test
+    void aNewVersionNeverMeetsAnOlderVersionsEntry() throws Exception {
+        InferencePipeline pipeline = pipeline(catalog);
+        ResultRow v1 = run(pipeline, "versions keep their own answers", null);
+        int calls = modelCalls.get();
+
+        ResultRow pinned = run(pipeline, "versions keep their own answers", "2");
+        assertThat(modelCalls.get()).as("pinned to v2: a miss, scored").isEqualTo(calls + 1);
+        assertThat(pinned.version()).isEqualTo("2");
+        assertThat(pinned.cached()).isFalse();
+        assertThat(pinned.output()).isNotEqualTo(v1.output());
+        assertThat(run(pipeline, "versions keep their own answers", "2").cached()).as("v2's own entry").isTrue();
+
+        // a rollout to v2: the same text unpinned now meets v2, whose entry is its own and not v1's
+        ResultRow before = run(pipeline, "a rollout moves every key", null);
+        ModelCatalog rolledOut = CatalogLoader.parse(sampleCatalog()
+                .replace("rollout: { traffic: { \"1\": 100 } }", "rollout: { traffic: { \"2\": 100 } }"), "rolled-out.yaml");
+        assertThat(rolledOut.find(MODEL).orElseThrow().version()).isEqualTo("2");
+        calls = modelCalls.get();
+        ResultRow after = run(pipeline(rolledOut), "a rollout moves every key", null);
+
+        assertThat(before.version()).isEqualTo("1");
+        assertThat(after.version()).isEqualTo("2");
+        assertThat(after.cached()).isFalse();
+        assertThat(modelCalls.get()).isEqualTo(calls + 1);
+    }
+
+    @Test
+    void anExpiredEntryIsAMiss() {
+        InferencePipeline pipeline = pipeline(catalog);
+        run(pipeline, "kept for an hour", null);
+        clock.advance(Duration.ofSeconds(3600));
+        int calls = modelCalls.get();
+
+        ResultRow late = run(pipeline, "kept for an hour", null);
+
+        assertThat(late.cached()).isFalse();
+        assertThat(modelCalls.get()).isEqualTo(calls + 1);
+        assertThat(run(pipeline, "kept for an hour", null).cached()).as("the fresh output was stored again").isTrue();
+    }
+
+    @Test
+    void aFailingCacheNeverFailsTheRequest() {
+        InferencePipeline pipeline = pipeline(catalog);
+        proxy.addRule(FaultRule.dynamoDbThrottling().name("get").operation("BatchGetItem").build());
+        proxy.addRule(FaultRule.dynamoDbInternalServerError().name("write").operation("BatchWriteItem").build());
+        int calls = modelCalls.get();
+
+        ResultRow row = run(pipeline, "the cache is down", null);
+
+        assertThat(row.status()).isEqualTo(Status.COMPLETED);
+        assertThat(row.cached()).isFalse();
+        assertThat(modelCalls.get()).isEqualTo(calls + 1);
+        assertThat(proxy.counts("get").injected()).isPositive();
+        assertThat(proxy.counts("write").injected()).isPositive();
+
+        proxy.clearRules();
+        assertThat(run(pipeline, "the cache is down", null).cached()).as("nothing was stored while it failed").isFalse();
+        assertThat(modelCalls.get()).isEqualTo(calls + 2);
+    }
+
+    @Test
+    void aReplayReScoresWithoutLookingUp() {
+        InferencePipeline pipeline = pipeline(catalog);
+        run(pipeline, "replays re-score on purpose", null);
+        assertThat(run(pipeline, "replays re-score on purpose", null).cached()).isTrue();
+        int calls = modelCalls.get();
+
+        String replay = Rescore.of(MODEL, "1", Instant.parse("2026-11-24T09:00:00Z")).replayName();
+        String requestId = "replayed-" + ids.incrementAndGet();
+        InferencePipeline.Report report = pipeline.process(List.of(new InferencePipeline.Record("r", event(requestId,
+                "replays re-score on purpose", null, replay))));
+
+        assertThat(report.count(InferencePipeline.Fate.COMPLETED)).isEqualTo(1);
+        assertThat(modelCalls.get()).isEqualTo(calls + 1);
+        ResultRow rescored = row(requestId + "#1");
+        assertThat(rescored.cached()).isFalse();
+        assertThat(rescored.replayName()).isEqualTo(replay);
+    }
+
+    private ResultRow run(InferencePipeline pipeline, String text, String version) {
+        String requestId = "req-" + ids.incrementAndGet();
+        InferencePipeline.Report report = pipeline.process(List.of(new InferencePipeline.Record("m-" + requestId,
+                event(requestId, text, version, null))));
+        assertThat(report.count(InferencePipeline.Fate.COMPLETED)).as(report.toString()).isEqualTo(1);
+        return row(requestId);
+    }
+
+    private ResultRow row(String key) {
+        StoredResult stored = store.find(key).join().orElseThrow();
+        return ((StoredResult.Final) stored).row();
+    }
+
+    private String event(String requestId, String text, String version, String replayName) {
+        var event = codec.objectNode().put("version", "0").put("id", "e-" + requestId)
+                .put("detail-type", "InferenceRequested").put("source", "test").put("time", clock.instant().toString());
+        if (replayName != null) {
+            event.put("replay-name", replayName);
+        }
+        var detail = event.putObject("detail").put("requestId", requestId).put("model", MODEL);
+        if (version != null) {
+            detail.put("version", version);
+        }
+        detail.putObject("input").put("text", text);
+        return codec.toJson(event);
+    }
+
+    /** A clock a test moves: expiry is a matter of time. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
