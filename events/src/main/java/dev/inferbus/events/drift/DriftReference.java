@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,8 @@ public record DriftReference(String model, String version, String source, int ro
                              Map<String, Double> labels) {
 
     public static final String FILE = "reference.json";
+    /** The labels an anomaly model's {@code anomalous} flag is counted under, false then true. */
+    public static final List<String> ANOMALY_LABELS = List.of("normal", "anomalous");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public DriftReference {
