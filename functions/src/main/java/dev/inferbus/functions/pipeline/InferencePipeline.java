@@ -22,6 +22,7 @@ import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.batch.ScoringRequest;
 import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
+import dev.inferbus.functions.drift.DriftMonitor;
 import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
@@ -112,11 +113,19 @@ public final class InferencePipeline {
     private final LargeOutputs largeOutputs;
     private final BatchMetrics metrics;
     private final Clock clock;
+    private final DriftMonitor drift;
 
     /** @param scorer the cpu tier's micro-batcher, or the gpu tier's endpoint forwarder */
     public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
                              ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
                              BatchMetrics metrics, Clock clock) {
+        this(catalog, served, codec, scorer, claimChecks, reporter, largeOutputs, metrics, clock, DriftMonitor.NONE);
+    }
+
+    /** @param drift watches the inputs and outputs of the requests each invocation completes */
+    public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
+                             ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
+                             BatchMetrics metrics, Clock clock, DriftMonitor drift) {
         this.catalog = catalog;
         this.served = Set.copyOf(served);
         this.codec = codec;
@@ -127,6 +136,7 @@ public final class InferencePipeline {
         this.largeOutputs = largeOutputs;
         this.metrics = metrics;
         this.clock = clock;
+        this.drift = drift;
     }
 
     /** One record's way through the pipeline. */
@@ -611,6 +621,26 @@ public final class InferencePipeline {
             metrics.emit(new BatchMetrics.ModelBatch(key.model(), key.version(), group.size(), completed, failures, inference, endToEnd));
         });
         emitShadowMetrics(slots);
+        emitDriftMetrics(slots);
+    }
+
+    /** Drift per (model, version) over the rows this invocation completed: a redelivered duplicate counts once. */
+    private void emitDriftMetrics(List<Slot> slots) {
+        Map<ModelSpec, List<Slot>> bySpec = new LinkedHashMap<>();
+        for (Slot slot : slots) {
+            if (slot.fate == Fate.COMPLETED) {
+                bySpec.computeIfAbsent(slot.spec, k -> new ArrayList<>()).add(slot);
+            }
+        }
+        bySpec.forEach((spec, group) -> {
+            try {
+                drift.observe(spec, group.stream().map(s -> s.input).toList(), group.stream().map(s -> s.scored.output()).toList())
+                        .ifPresent(metrics::emit);
+            } catch (RuntimeException e) {
+                // the rows are written and announced: watching them must not send the records back
+                LOG.warn("drift of {} version {} not observed: {}", spec.id(), spec.version(), e.getClass().getName());
+            }
+        });
     }
 
     private record ShadowPair(ModelSpec live, String shadowVersion) {
