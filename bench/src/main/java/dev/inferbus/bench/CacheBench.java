@@ -173,7 +173,7 @@ public final class CacheBench {
         return new InferencePipeline(catalog, served, codec, scorer, new ClaimChecks(s3, "bench", codec.mapper()),
                 new ResultReporter(new ResultStore(dynamoDb, resultsTable, Duration.ofDays(1)),
                         EventPublisher.standard(eventBridge, "inferbus", clock), clock),
-                new LargeOutputs(s3, "bench"), new BatchMetrics("bench", false), clock, cache);
+                new LargeOutputs(s3, "bench"), new BatchMetrics("bench", false), clock).withCache(cache);
     }
 
     private static void runWorkload(InferencePipeline pipeline, EventCodec codec, int[] draws, String prefix) {

@@ -30,6 +30,7 @@ public final class InferbusStack extends Stack {
         gpu = new GpuInference(this, "GpuInference", inputs.catalog(), bus, store, inputs.functionsZip(), inputs.architecture(),
                 inputs.teiImage());
         new Observability(this, "Observability", inputs.catalog(), List.of(cpu, gpu));
+        new DriftAlarms(this, "DriftAlarms", inputs.catalog(), inputs.modelsDirectory());
         Nag.acknowledgeBucketDeployment(this, store.bucketLogicalId());
     }
 

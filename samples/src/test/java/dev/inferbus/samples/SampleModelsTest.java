@@ -10,6 +10,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.drift.Bins;
+import dev.inferbus.events.drift.DriftReference;
+import dev.inferbus.events.drift.ReadingStats;
 import dev.inferbus.samples.fraud.FraudScorerTraining;
 import dev.inferbus.samples.fraud.TransactionGenerator;
 import dev.inferbus.samples.sensor.SensorAnomalyTraining;
@@ -81,6 +84,8 @@ class SampleModelsTest {
                     .isEqualTo(Files.readString(folder.resolve("metrics.json")));
             assertThat(TrainedModel.json(c.retrained().signature())).as(c.folder())
                     .isEqualTo(Files.readString(folder.resolve("signature.json")));
+            assertThat(c.retrained().reference().toJson()).as(c.folder())
+                    .isEqualTo(Files.readString(folder.resolve(DriftReference.FILE)));
             try (OrtSession session = ort.createSession(c.retrained().onnx())) {
                 double[] expected = run(c.session(), c.input(), c.rows());
                 double[] actual = run(session, c.input(), c.rows());
@@ -270,6 +275,49 @@ class SampleModelsTest {
                 assertThat(s[0]).as(fault.name()).isGreaterThan(threshold);
             }
         }
+    }
+
+    @Test
+    void theCommittedReferencesDescribeFreshDataFromTheTrainingDistribution() throws Exception {
+        DriftReference v1 = DriftReference.read(MODELS.resolve("fraud-scorer/1/" + DriftReference.FILE));
+        DriftReference v2 = DriftReference.read(MODELS.resolve("fraud-scorer/2/" + DriftReference.FILE));
+        DriftReference sensor = DriftReference.read(MODELS.resolve("sensor-anomaly/1/" + DriftReference.FILE));
+        assertThat(v1.inputs().keySet()).containsExactlyElementsOf(TransactionGenerator.FEATURES);
+        // one training set: the versions share their input bins, and differ in what they score
+        assertThat(v2.inputs()).isEqualTo(v1.inputs());
+        assertThat(v2.labels().get("fraud")).isGreaterThan(v1.labels().get("fraud"));
+        assertThat(v1.labels().keySet()).containsExactly("legit", "fraud");
+        assertThat(sensor.inputs().keySet()).containsExactlyElementsOf(ReadingStats.NAMES);
+        assertThat(sensor.labels().keySet()).containsExactlyElementsOf(DriftReference.ANOMALY_LABELS);
+        // deciles: a continuous column gets ten bins of a tenth each
+        assertThat(v1.inputs().get("amount").expected()).hasSize(10)
+                .allSatisfy(share -> assertThat(share).isCloseTo(0.1, org.assertj.core.data.Offset.offset(0.001)));
+        assertThat(v1.inputs().get("foreign").count()).isEqualTo(2);
+
+        // a seed no training saw, through the committed ONNX file: its distribution is the reference's
+        FreshTransactions fresh = FreshTransactions.draw();
+        double[] scores = run(fraudSession, "features", fresh.features());
+        for (int f = 0; f < TransactionGenerator.FEATURES.size(); f++) {
+            Bins bins = v1.inputs().get(TransactionGenerator.FEATURES.get(f));
+            long[] counts = new long[bins.count()];
+            for (float[] row : fresh.features()) {
+                counts[bins.binOf(row[f])]++;
+            }
+            assertThat(bins.psi(counts)).as(TransactionGenerator.FEATURES.get(f)).isLessThan(0.01);
+        }
+        long[] scoreCounts = new long[v1.score().count()];
+        Arrays.stream(scores).forEach(s -> scoreCounts[v1.score().binOf(s)]++);
+        assertThat(v1.score().psi(scoreCounts)).isLessThan(0.01);
+
+        VibrationGenerator windows = new VibrationGenerator(11);
+        Map<String, long[]> statCounts = new TreeMap<>();
+        for (int i = 0; i < 2_000; i++) {
+            ReadingStats.of(windows.normal()).forEach((name, value) -> {
+                Bins bins = sensor.inputs().get(name);
+                statCounts.computeIfAbsent(name, n -> new long[bins.count()])[bins.binOf(value)]++;
+            });
+        }
+        statCounts.forEach((name, counts) -> assertThat(sensor.inputs().get(name).psi(counts)).as(name).isLessThan(0.02));
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.config.AwsServices;
 import dev.inferbus.functions.config.FunctionConfig;
+import dev.inferbus.functions.drift.DriftMonitor;
 import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.pipeline.InferencePipeline;
 import dev.inferbus.functions.publish.EventPublisher;
@@ -59,6 +60,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private final ModelCatalog catalog;
     private final List<ModelSpec> models;
     private final ModelRuntime modelRuntime;
+    /** Built once: its windows of recent requests outlive the pipelines rebuilt after a restore. */
+    private final DriftMonitor drift;
     private final boolean forwards;
     private final EventCodec codec;
     private final AtomicReference<Wired> wired = new AtomicReference<>();
@@ -87,7 +90,9 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
                         + ": a function either runs its models or forwards them to endpoints");
             }
             this.forwards = models.stream().anyMatch(m -> m.tier() == Tier.GPU);
-            this.modelRuntime = ModelRuntime.load(forwards ? List.of() : models, artifacts(config, aws));
+            ArtifactSource artifacts = artifacts(config, aws);
+            this.modelRuntime = ModelRuntime.load(forwards ? List.of() : models, artifacts);
+            this.drift = DriftMonitor.load(modelRuntime.models(), artifacts);
         } catch (IOException e) {
             aws.close();
             throw new UncheckedIOException("cannot load the models of this function: " + e.getMessage(), e);
@@ -117,8 +122,9 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
                 : new MicroBatcher(modelRuntime, options);
         return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, scorer,
                 new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()), reporter(aws, store),
-                new LargeOutputs(aws.s3(), config.bucket()), BatchMetrics.forEnvironment(), Clock.systemUTC(),
-                config.cacheTable() == null ? null : new ResultCache(aws.dynamoDb(), config.cacheTable()));
+                new LargeOutputs(aws.s3(), config.bucket()), BatchMetrics.forEnvironment(), Clock.systemUTC())
+                .withCache(config.cacheTable() == null ? null : new ResultCache(aws.dynamoDb(), config.cacheTable()))
+                .withDrift(drift);
     }
 
     private ResultStore store(AwsServices aws) {

@@ -2,6 +2,8 @@ package dev.inferbus.functions.metrics;
 
 import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.drift.DriftAlarm;
+import dev.inferbus.functions.drift.DriftBatch;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -109,6 +111,35 @@ public final class BatchMetrics {
             // Written even when zero: a version that failed nothing must show a 0 % error rate, not a gap.
             metrics.putMetric("Failed", batch.failures().values().stream().mapToInt(Integer::intValue).sum(), Unit.COUNT);
         });
+    }
+
+    /**
+     * Drift of one model version in one invocation: its per-request values (score, token length, reading
+     * statistics) and label counts under {@code {Model}} and {@code {Model, Version}}, and, once its container's
+     * window holds enough requests, {@value DriftAlarm#METRIC} (the largest input PSI, what the drift alarm watches)
+     * and {@code ScorePsi} there, and each input column's {@code Psi} in a document of its own with a
+     * {@code Feature} dimension. Values are numbers derived from the requests; an input is never written.
+     */
+    public void emit(DriftBatch batch) {
+        write(metrics -> {
+            metrics.setDimensions(DimensionSet.of("Model", batch.model()),
+                    DimensionSet.of("Model", batch.model(), "Version", batch.version()));
+            batch.values().forEach((name, values) -> values.forEach(v -> metrics.putMetric(name, v, Unit.NONE)));
+            batch.labels().forEach((label, n) -> metrics.putMetric("Label_" + label, n, Unit.COUNT));
+            if (batch.psi() != null) {
+                metrics.putMetric(DriftAlarm.METRIC, batch.psi().max(), Unit.NONE);
+                if (batch.psi().score() != null) {
+                    metrics.putMetric("ScorePsi", batch.psi().score(), Unit.NONE);
+                }
+            }
+        });
+        if (batch.psi() != null) {
+            batch.psi().inputs().forEach((feature, psi) -> write(metrics -> {
+                metrics.setDimensions(DimensionSet.of("Model", batch.model(), "Feature", feature),
+                        DimensionSet.of("Model", batch.model(), "Version", batch.version(), "Feature", feature));
+                metrics.putMetric("Psi", psi, Unit.NONE);
+            }));
+        }
     }
 
     /** One EMF document in the namespace, with the function named; never fails the invocation. */

@@ -25,6 +25,7 @@ import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.batch.ScoringRequest;
 import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
+import dev.inferbus.functions.drift.DriftMonitor;
 import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
@@ -121,18 +122,18 @@ public final class InferencePipeline {
     private final Clock clock;
     /** The models' result cache; null where none is configured. */
     private final ResultCache cache;
+    private final DriftMonitor drift;
 
     /** @param scorer the cpu tier's micro-batcher, or the gpu tier's endpoint forwarder */
     public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
                              ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
                              BatchMetrics metrics, Clock clock) {
-        this(catalog, served, codec, scorer, claimChecks, reporter, largeOutputs, metrics, clock, null);
+        this(catalog, served, codec, scorer, claimChecks, reporter, largeOutputs, metrics, clock, null, DriftMonitor.NONE);
     }
 
-    /** @param cache the result cache of the models whose catalog entry has one; null for none */
-    public InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
-                             ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
-                             BatchMetrics metrics, Clock clock, ResultCache cache) {
+    private InferencePipeline(ModelCatalog catalog, Set<String> served, EventCodec codec, Scorer scorer,
+                              ClaimChecks claimChecks, ResultReporter reporter, LargeOutputs largeOutputs,
+                              BatchMetrics metrics, Clock clock, ResultCache cache, DriftMonitor drift) {
         this.catalog = catalog;
         this.served = Set.copyOf(served);
         this.codec = codec;
@@ -144,6 +145,19 @@ public final class InferencePipeline {
         this.metrics = metrics;
         this.clock = clock;
         this.cache = cache;
+        this.drift = drift;
+    }
+
+    /** This pipeline with the result cache of the models whose catalog entry has one; null for none. */
+    public InferencePipeline withCache(ResultCache resultCache) {
+        return new InferencePipeline(catalog, served, codec, scorer, claimChecks, reporter, largeOutputs, metrics, clock,
+                resultCache, drift);
+    }
+
+    /** This pipeline watching the inputs and outputs of the requests each invocation completes. */
+    public InferencePipeline withDrift(DriftMonitor monitor) {
+        return new InferencePipeline(catalog, served, codec, scorer, claimChecks, reporter, largeOutputs, metrics, clock,
+                cache, monitor);
     }
 
     /** One record's way through the pipeline. */
@@ -704,6 +718,26 @@ public final class InferencePipeline {
             metrics.emit(new BatchMetrics.ModelBatch(key.model(), key.version(), group.size(), completed, failures, inference, endToEnd));
         });
         emitShadowMetrics(slots);
+        emitDriftMetrics(slots);
+    }
+
+    /** Drift per (model, version) over the rows this invocation completed: a redelivered duplicate counts once. */
+    private void emitDriftMetrics(List<Slot> slots) {
+        Map<ModelSpec, List<Slot>> bySpec = new LinkedHashMap<>();
+        for (Slot slot : slots) {
+            if (slot.fate == Fate.COMPLETED) {
+                bySpec.computeIfAbsent(slot.spec, k -> new ArrayList<>()).add(slot);
+            }
+        }
+        bySpec.forEach((spec, group) -> {
+            try {
+                drift.observe(spec, group.stream().map(s -> s.input).toList(), group.stream().map(s -> s.scored.output()).toList())
+                        .ifPresent(metrics::emit);
+            } catch (RuntimeException e) {
+                // the rows are written and announced: watching them must not send the records back
+                LOG.warn("drift of {} version {} not observed: {}", spec.id(), spec.version(), e.getClass().getName());
+            }
+        });
     }
 
     private record ShadowPair(ModelSpec live, String shadowVersion) {

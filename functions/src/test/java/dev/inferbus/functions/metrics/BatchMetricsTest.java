@@ -3,48 +3,23 @@ package dev.inferbus.functions.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.drift.DriftAlarm;
+import dev.inferbus.functions.drift.DriftBatch;
+import dev.inferbus.functions.drift.DriftWindow;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
-import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
-import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /** The EMF documents BatchMetrics writes, read from a sink in place of stdout. */
 class BatchMetricsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final List<JsonNode> documents = new ArrayList<>();
-
-    private final BatchMetrics metrics = new BatchMetrics("fn", true, () -> new LambdaEnvironment() {
-        @Override
-        public ISink getSink() {
-            return new ISink() {
-                @Override
-                public void accept(MetricsContext context) {
-                    try {
-                        for (String document : context.serialize()) {
-                            documents.add(JSON.readTree(document));
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-
-                @Override
-                public CompletableFuture<Void> shutdown() {
-                    return CompletableFuture.completedFuture(null);
-                }
-            };
-        }
-    });
+    private final EmfDocuments emf = new EmfDocuments();
+    private final BatchMetrics metrics = emf.metrics();
+    private final List<JsonNode> documents = emf.documents();
 
     @Test
     void aVersionedBatchIsWrittenPerModelAndPerModelVersionWithAFailedTotal() {
@@ -116,5 +91,37 @@ class BatchMetricsTest {
 
         assertThat(documents.getFirst().get("ShadowScoreGap").asDouble()).isEqualTo(0.25);
         assertThat(documents.getFirst().has("ShadowCosine")).isFalse();
+    }
+
+    @Test
+    void driftWritesValuesLabelsAndPsiMaxPerModelAndEachFeaturesPsiInADocumentOfItsOwn() {
+        Map<String, Integer> labels = new java.util.LinkedHashMap<>();
+        labels.put("legit", 2);
+        labels.put("fraud", 0);
+        metrics.emit(new DriftBatch("fraud-scorer", "1", Map.of("Score", List.of(0.1, 0.2)), labels,
+                new DriftWindow.Psi(new java.util.LinkedHashMap<>(Map.of("amount", 0.4)), 0.05)));
+
+        assertThat(documents).hasSize(2);
+        JsonNode model = documents.get(0);
+        assertThat(EmfDocuments.dimensions(model)).isEqualTo("[[\"Model\"],[\"Model\",\"Version\"]]");
+        assertThat(model.get("Score").toString()).isEqualTo("[0.1,0.2]");
+        assertThat(model.get("Label_legit").asDouble()).isEqualTo(2);
+        assertThat(model.get("Label_fraud").asDouble()).isZero();
+        assertThat(model.get(DriftAlarm.METRIC).asDouble()).isEqualTo(0.4);
+        assertThat(model.get("ScorePsi").asDouble()).isEqualTo(0.05);
+        JsonNode feature = documents.get(1);
+        assertThat(EmfDocuments.dimensions(feature))
+                .isEqualTo("[[\"Model\",\"Feature\"],[\"Model\",\"Version\",\"Feature\"]]");
+        assertThat(feature.get("Feature").asText()).isEqualTo("amount");
+        assertThat(feature.get("Psi").asDouble()).isEqualTo(0.4);
+    }
+
+    @Test
+    void driftWithoutAWindowPsiWritesItsValuesOnly() {
+        metrics.emit(new DriftBatch("sentence-embedder", "1", Map.of("TokenLength", List.of(12.0)), Map.of(), null));
+
+        assertThat(documents).hasSize(1);
+        assertThat(documents.getFirst().has(DriftAlarm.METRIC)).isFalse();
+        assertThat(documents.getFirst().get("TokenLength").asDouble()).isEqualTo(12);
     }
 }

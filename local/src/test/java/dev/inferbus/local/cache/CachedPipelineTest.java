@@ -130,8 +130,8 @@ class CachedPipelineTest {
         return new InferencePipeline(catalog, Set.of(MODEL), codec, counting, new ClaimChecks(s3, "bucket-a", codec.mapper()),
                 new ResultReporter(new ResultStore(results, CacheTables.RESULTS, Duration.ofDays(1)),
                         EventPublisher.standard(eventBridge, "inferbus", clock), clock),
-                new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock,
-                new ResultCache(cacheClient, CacheTables.CACHE));
+                new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock)
+                .withCache(new ResultCache(cacheClient, CacheTables.CACHE));
     }
 
     @Test

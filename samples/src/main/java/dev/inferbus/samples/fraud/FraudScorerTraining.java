@@ -1,11 +1,16 @@
 package dev.inferbus.samples.fraud;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.drift.Bins;
+import dev.inferbus.events.drift.DriftReference;
 import dev.inferbus.samples.training.LogisticRegression;
 import dev.inferbus.samples.training.OnnxGraphs;
+import dev.inferbus.samples.training.ReferenceBins;
 import dev.inferbus.samples.training.RocAuc;
 import dev.inferbus.samples.training.TrainedModel;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains {@code fraud-scorer} on {@link TransactionGenerator} data and evaluates it on a held-out split.
@@ -65,10 +70,14 @@ public final class FraudScorerTraining {
         }
         double[][] train = new double[TRAIN_ROWS][];
         boolean[] trainLabels = new boolean[TRAIN_ROWS];
+        double[][] columns = new double[n][TRAIN_ROWS];
         for (int r = 0; r < TRAIN_ROWS; r++) {
             TransactionGenerator.Transaction t = generator.next();
             train[r] = transform(t.features(), logColumns);
             trainLabels[r] = t.fraud();
+            for (int c = 0; c < n; c++) {
+                columns[c][r] = t.features()[c];
+            }
         }
         double[] mean = new double[n];
         double[] std = new double[n];
@@ -124,7 +133,21 @@ public final class FraudScorerTraining {
                 .put("heldOutRocAuc", round(RocAuc.of(scores, labels)))
                 .put("precisionAtThreshold", round(flagged == 0 ? 0 : (double) caught / flagged))
                 .put("recallAtThreshold", round((double) caught / frauds));
-        return new TrainedModel(onnx, signature, metrics);
+        return new TrainedModel(onnx, signature, metrics, reference(options, columns, scores, flagged));
+    }
+
+    /** Inputs as the training saw them (raw, before the graph's log and scaling); score and label mix held out. */
+    private static DriftReference reference(Options options, double[][] columns, double[] heldOutScores, int flagged) {
+        Map<String, Bins> inputs = new LinkedHashMap<>();
+        for (int c = 0; c < columns.length; c++) {
+            inputs.put(TransactionGenerator.FEATURES.get(c), ReferenceBins.of(columns[c]));
+        }
+        Map<String, Double> labels = new LinkedHashMap<>();
+        labels.put("legit", (double) (TEST_ROWS - flagged) / TEST_ROWS);
+        labels.put("fraud", (double) flagged / TEST_ROWS);
+        return new DriftReference("fraud-scorer", String.valueOf(options.version()), "dev.inferbus.samples.fraud.FraudScorerTraining"
+                + " (seed " + SEED + "): inputs from the " + TRAIN_ROWS + " training rows, score and labels (at " + THRESHOLD
+                + ") from the " + TEST_ROWS + " held-out rows", TRAIN_ROWS, inputs, ReferenceBins.of(heldOutScores), labels);
     }
 
     static double[] transform(double[] features, boolean[] logColumns) {

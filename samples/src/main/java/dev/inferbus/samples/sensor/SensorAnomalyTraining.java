@@ -1,10 +1,16 @@
 package dev.inferbus.samples.sensor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.drift.Bins;
+import dev.inferbus.events.drift.DriftReference;
+import dev.inferbus.events.drift.ReadingStats;
 import dev.inferbus.samples.training.OnnxGraphs;
+import dev.inferbus.samples.training.ReferenceBins;
 import dev.inferbus.samples.training.RocAuc;
 import dev.inferbus.samples.training.TrainedModel;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -31,8 +37,12 @@ public final class SensorAnomalyTraining {
         int n = VibrationGenerator.WINDOW;
         double[][] train = new double[TRAIN_WINDOWS][];
         double[] mean = new double[n];
+        Map<String, double[]> stats = new LinkedHashMap<>();
+        ReadingStats.NAMES.forEach(name -> stats.put(name, new double[TRAIN_WINDOWS]));
         for (int r = 0; r < TRAIN_WINDOWS; r++) {
             train[r] = generator.normal();
+            int row = r;
+            ReadingStats.of(train[r]).forEach((name, value) -> stats.get(name)[row] = value);
             for (int c = 0; c < n; c++) {
                 mean[c] += train[r][c] / TRAIN_WINDOWS;
             }
@@ -94,7 +104,23 @@ public final class SensorAnomalyTraining {
                 .put("heldOutRocAuc", round(RocAuc.of(scores, anomalous)))
                 .put("falseAlarmRate", round((double) falseAlarms / TEST_WINDOWS))
                 .put("detectionRate", round((double) detected / TEST_WINDOWS));
-        return new TrainedModel(onnx, signature, metrics);
+        return new TrainedModel(onnx, signature, metrics, reference(stats, normalScores, threshold));
+    }
+
+    /**
+     * The training windows' reading statistics; the score and label mix of the held-out healthy windows, the
+     * traffic a monitored machine sends most of the time (the faulty half of the test set is there for the ROC).
+     */
+    private static DriftReference reference(Map<String, double[]> stats, double[] healthyScores, double threshold) {
+        Map<String, Bins> inputs = new LinkedHashMap<>();
+        stats.forEach((name, column) -> inputs.put(name, ReferenceBins.of(column)));
+        long anomalous = Arrays.stream(healthyScores).filter(s -> s > threshold).count();
+        Map<String, Double> labels = new LinkedHashMap<>();
+        labels.put(DriftReference.ANOMALY_LABELS.get(0), (double) (healthyScores.length - anomalous) / healthyScores.length);
+        labels.put(DriftReference.ANOMALY_LABELS.get(1), (double) anomalous / healthyScores.length);
+        return new DriftReference("sensor-anomaly", "1", "dev.inferbus.samples.sensor.SensorAnomalyTraining (seed " + SEED
+                + "): reading statistics of the " + TRAIN_WINDOWS + " training windows, score and labels of the "
+                + healthyScores.length + " held-out healthy windows", TRAIN_WINDOWS, inputs, ReferenceBins.of(healthyScores), labels);
     }
 
     /** The score the ONNX graph computes, in double precision. */
