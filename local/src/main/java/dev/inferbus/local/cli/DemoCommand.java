@@ -69,10 +69,11 @@ final class DemoCommand extends CliCommand {
             ModelCatalog catalog = CatalogLoader.loadClasspath();
             boolean ok = new Demo(cloud, catalog, out).run(SampleEvents.all(), Duration.ofSeconds(120));
             // model versions: fraud-scorer's canary split on 100 keys, then a replay re-scoring them with v2;
-            // sentence-embedder's fp32 v2 shadowing its live int8 v1
+            // sentence-embedder's fp32 v2 shadowing its live int8 v1, and its result cache
             VersionsDemo versions = new VersionsDemo(cloud, catalog, out);
             ok &= versions.canaryAndReplay("fraud-scorer", 100, "2", Duration.ofSeconds(90));
             ok &= versions.shadow("sentence-embedder", 20, Duration.ofSeconds(90));
+            ok &= versions.cache("sentence-embedder", Duration.ofSeconds(60));
             out.printf("demo %s in %.1f s%n", ok ? "passed" : "FAILED", (System.nanoTime() - start) / 1e9);
             return ok ? 0 : 1;
         }

@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 /**
  * The model-version part of the demo: a burst of one model's requests, each under its own partition key, split over
  * its versions by the catalog's rollout (a canary), then an archive replay of that window that re-scores every one
- * with another version, beside the original rows; and a burst of another model's requests that its shadow version
- * scores beside the live one.
+ * with another version, beside the original rows; a burst of another model's requests that its shadow version
+ * scores beside the live one; and that model's result cache answering repeated inputs.
  */
 public final class VersionsDemo {
 
@@ -120,8 +120,9 @@ public final class VersionsDemo {
             throw new IllegalArgumentException(modelId + " has no shadow version in the catalog");
         }
         String run = Long.toString(System.currentTimeMillis(), 36);
+        // distinct texts: a repeated one could be the result cache's answer, which the shadow does not score again
         List<String> keys = putBurst(modelId, "shadow-" + run, count,
-                (i, detail) -> ((ObjectNode) detail.path("input")).put("text", TEXTS.get(i % TEXTS.size())));
+                (i, detail) -> ((ObjectNode) detail.path("input")).put("text", TEXTS.get(i % TEXTS.size()) + " (" + run + "-" + i + ")"));
         Map<String, ResultRow> rows = await(keys, timeout);
         long shadowed = rows.values().stream().filter(r -> r.status() == Status.COMPLETED && r.shadow() != null
                 && shadow.equals(r.shadow().version()) && !r.shadow().isFailed()).count();
@@ -130,6 +131,28 @@ public final class VersionsDemo {
         ComparisonReport report = ComparisonReport.of(model, cloud.results().scan().join(), shadow);
         report.lines().forEach(out::println);
         return shadowed == count;
+    }
+
+    /**
+     * The demo's texts once, then once more when the first ones have ended: with the model's result cache on, every
+     * repeat is answered from it (the row says cached) without running the model.
+     */
+    public boolean cache(String modelId, Duration timeout) {
+        ModelSpec model = catalog.find(modelId).orElseThrow();
+        if (model.cache() == null) {
+            throw new IllegalArgumentException(modelId + " has no result cache in the catalog");
+        }
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        java.util.function.BiConsumer<Integer, ObjectNode> text = (i, detail) -> ((ObjectNode) detail.path("input"))
+                .put("text", TEXTS.get(i) + " [" + run + "]");
+        Map<String, ResultRow> first = await(putBurst(modelId, "cache-" + run + "-a", TEXTS.size(), text), timeout);
+        Map<String, ResultRow> again = await(putBurst(modelId, "cache-" + run + "-b", TEXTS.size(), text), timeout);
+        long firstCached = first.values().stream().filter(ResultRow::cached).count();
+        long cached = again.values().stream().filter(r -> r.status() == Status.COMPLETED && r.cached()).count();
+        out.printf("cache: %d %s texts scored by the model (%d cached), then the same texts again: %d of %d answered from the"
+                + " result cache (ttl %d s), without the model%n", first.size(), modelId, firstCached, cached, TEXTS.size(),
+                model.cache().ttl().toSeconds());
+        return firstCached == 0 && cached == TEXTS.size();
     }
 
     /**
