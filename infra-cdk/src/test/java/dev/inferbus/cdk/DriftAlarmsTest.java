@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.inferbus.events.drift.DriftAlarm;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -16,12 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DriftAlarmsTest {
 
-    private Synthesized synth;
-
-    @BeforeAll
-    void synthesizeOnce() throws Exception {
-        synth = new Synthesized();
-    }
+    private final Synthesized synth = Synthesized.sample();
 
     @Test
     @SuppressWarnings("unchecked")

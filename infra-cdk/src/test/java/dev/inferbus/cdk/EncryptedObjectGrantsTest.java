@@ -65,7 +65,7 @@ class EncryptedObjectGrantsTest {
 
     @BeforeAll
     void synthesizeOnce() throws Exception {
-        resources = JSON.valueToTree(new Synthesized().template.toJSON()).path("Resources");
+        resources = JSON.valueToTree(Synthesized.sample().template.toJSON()).path("Resources");
     }
 
     @Test

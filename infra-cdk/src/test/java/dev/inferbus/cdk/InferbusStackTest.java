@@ -8,7 +8,6 @@ import dev.inferbus.events.routing.Route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.assertions.Match;
@@ -17,12 +16,7 @@ import software.amazon.awscdk.assertions.Match;
 class InferbusStackTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private Synthesized synth;
-
-    @BeforeAll
-    void synthesizeOnce() throws Exception {
-        synth = new Synthesized();
-    }
+    private final Synthesized synth = Synthesized.sample();
 
     @Test
     @SuppressWarnings("unchecked")

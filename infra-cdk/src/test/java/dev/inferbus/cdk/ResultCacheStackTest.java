@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +20,7 @@ import software.amazon.awscdk.assertions.Match;
 class ResultCacheStackTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private Synthesized synth;
-
-    @BeforeAll
-    void synthesizeOnce() throws Exception {
-        synth = new Synthesized();
-    }
+    private final Synthesized synth = Synthesized.sample();
 
     @Test
     void theCacheTableIsOnDemandWithTtlAndEncryptedAsTheResultsTable() {

@@ -17,8 +17,24 @@ final class Synthesized {
     final InferbusStack stack;
     final Template template;
 
-    Synthesized() throws Exception {
-        this(Path.of("../samples/catalog.yaml"));
+    /**
+     * The sample catalog's stack, synthesized once per test JVM and read by every class that asks: a synthesis
+     * takes seconds, and the template is only read.
+     */
+    static Synthesized sample() {
+        return Sample.STACK;
+    }
+
+    private static final class Sample {
+        static final Synthesized STACK = synthesizeSample();
+
+        private static Synthesized synthesizeSample() {
+            try {
+                return new Synthesized(Path.of("../samples/catalog.yaml"));
+            } catch (Exception e) {
+                throw new IllegalStateException("the sample catalog's stack does not synthesize", e);
+            }
+        }
     }
 
     /** The stack of another catalog, given to the app as its {@code catalog} context. */

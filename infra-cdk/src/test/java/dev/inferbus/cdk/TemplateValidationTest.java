@@ -14,7 +14,7 @@ class TemplateValidationTest {
 
     @Test
     void synthesisPassesTheBuiltInValidationAndCdkNag() throws Exception {
-        Synthesized synth = new Synthesized();
+        Synthesized synth = Synthesized.sample();
         synth.app.synth();
 
         PolicyValidationPluginReport report = new AwsSolutionsChecks().validateScope(synth.stack);

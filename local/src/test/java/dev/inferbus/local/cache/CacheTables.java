@@ -21,9 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** DynamoDB Local with a results table and a result cache table, keyed as their schema owners say. */
-final class CacheTables implements AutoCloseable {
+public final class CacheTables implements AutoCloseable {
 
-    static final String RESULTS = "results";
+    public static final String RESULTS = "results";
     static final String CACHE = "result-cache";
 
     private final DynamoDbLocalServer dynamo;
@@ -34,7 +34,7 @@ final class CacheTables implements AutoCloseable {
         this.direct = direct;
     }
 
-    static CacheTables start() throws Exception {
+    public static CacheTables start() throws Exception {
         DynamoDbLocalServer dynamo = DynamoDbLocalServer.start(0);
         DynamoDbClient direct = AwsClients.configure(DynamoDbClient.builder(), dynamo.endpoint()).build();
         create(direct, RESULTS, ResultsTable.KEY);
@@ -49,14 +49,14 @@ final class CacheTables implements AutoCloseable {
     }
 
     /** An async client timed as the functions' is (AwsServices): a failing call ends within the call's budget. */
-    static DynamoDbAsyncClient asyncClient(URI endpoint) {
+    public static DynamoDbAsyncClient asyncClient(URI endpoint) {
         return DynamoDbAsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .overrideConfiguration(o -> o.apiCallTimeout(TimeBudgets.AWS_CALL).apiCallAttemptTimeout(TimeBudgets.AWS_ATTEMPT))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return dynamo.endpoint();
     }
 

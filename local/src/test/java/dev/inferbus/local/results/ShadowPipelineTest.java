@@ -11,7 +11,6 @@ import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultStore;
-import dev.inferbus.events.results.ResultsTable;
 import dev.inferbus.events.results.Status;
 import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.functions.batch.Outcome;
@@ -23,8 +22,7 @@ import dev.inferbus.functions.pipeline.InferencePipeline;
 import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.results.ResultReporter;
-import dev.inferbus.local.cloud.AwsClients;
-import dev.inferbus.local.emulators.DynamoDbLocalServer;
+import dev.inferbus.local.cache.CacheTables;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
 import java.net.URI;
@@ -44,15 +42,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
@@ -66,13 +57,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 class ShadowPipelineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TABLE = "results";
     private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
     private final List<JsonNode> announced = new CopyOnWriteArrayList<>();
     private final List<List<String>> scorerCalls = new CopyOnWriteArrayList<>();
-    private DynamoDbLocalServer dynamo;
-    private DynamoDbClient direct;
+    private CacheTables tables;
     private DynamoDbAsyncClient dynamoDb;
     private PutEventsServer bus;
     private EventBridgeAsyncClient events;
@@ -81,14 +70,9 @@ class ShadowPipelineTest {
 
     @BeforeAll
     void start() throws Exception {
-        dynamo = DynamoDbLocalServer.start(0);
-        direct = AwsClients.configure(DynamoDbClient.builder(), dynamo.endpoint()).build();
-        direct.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(ResultsTable.KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(ResultsTable.KEY).keyType(KeyType.HASH).build()));
-        dynamoDb = DynamoDbAsyncClient.builder().endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
-        store = new ResultStore(dynamoDb, TABLE, Duration.ofDays(1));
+        tables = CacheTables.start();
+        dynamoDb = CacheTables.asyncClient(tables.endpoint());
+        store = new ResultStore(dynamoDb, CacheTables.RESULTS, Duration.ofDays(1));
         EventRouter router = new EventRouter();
         router.addRule("everything", "{\"source\":[{\"prefix\":\"\"}]}", (event, json) -> announced.add(event));
         bus = PutEventsServer.start(0, router, "inferbus", "us-east-1", "123456789012", JSON);
@@ -105,8 +89,7 @@ class ShadowPipelineTest {
         events.close();
         bus.close();
         dynamoDb.close();
-        direct.close();
-        dynamo.close();
+        tables.close();
     }
 
     @BeforeEach
