@@ -95,7 +95,8 @@ final class ForwarderBench {
             String id = "fwd-" + batch + "-" + i;
             ObjectNode event = Workload.JSON.createObjectNode().put("version", "0").put("id", "ev-" + id)
                     .put("detail-type", "InferenceRequested").put("source", "bench").put("time", "2026-11-22T10:00:00Z");
-            event.putObject("detail").put("requestId", id).put("model", "document-embedder")
+            // pinned to the live version: the calls a batch takes are counted on its endpoint alone
+            event.putObject("detail").put("requestId", id).put("model", "document-embedder").put("version", "1")
                     .putObject("input").put("text", "a document of the forwarder benchmark, number " + i);
             SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
             m.setMessageId("m-" + id);

@@ -34,11 +34,12 @@ import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
 /**
- * The gpu tier: per endpoint of the catalog, the SageMaker model, endpoint configuration and endpoint (or only
- * a reference to an existing endpoint), and the route that feeds it — a queue with its DLQ drained by a
- * {@code GpuForwardHandler} whose event source maximum concurrency is the endpoint's share of calls. An
- * asynchronous endpoint writes to the payload bucket and announces on its success and error topics, to which
- * the {@code AsyncCompletionHandler} is subscribed. Each function may invoke its own endpoint only.
+ * The gpu tier: per endpoint of the catalog (one per version of a gpu model), the SageMaker model, endpoint
+ * configuration and endpoint (or only a reference to an existing endpoint); per gpu model, the route that feeds
+ * its versions' endpoints — a queue with its DLQ drained by a {@code GpuForwardHandler} whose event source maximum
+ * concurrency keeps every version's endpoint within its share of calls. An asynchronous endpoint writes to the
+ * payload bucket and announces on its success and error topics, to which the {@code AsyncCompletionHandler} is
+ * subscribed. Each forwarder may invoke its own model's endpoints only.
  */
 public final class GpuInference extends Construct implements InferenceTier {
 
@@ -55,12 +56,12 @@ public final class GpuInference extends Construct implements InferenceTier {
     private final List<Queue> deadLetterQueues = new ArrayList<>();
     private final Map<String, CfnEndpoint> endpoints = new LinkedHashMap<>();
     private final List<Topic> topics = new ArrayList<>();
+    private Key endpointKey;
 
     public GpuInference(Construct scope, String id, ModelCatalog catalog, InferenceBus bus, ResultStore store, Path functionsZip,
                         Architecture architecture, String teiImage) {
         super(scope, id);
         Code code = Code.fromAsset(functionsZip.toString());
-        Key key = null;
         List<ModelSpec> asyncModels = Route.asyncModels(catalog);
         Alias completion = null;
         Queue completionDlq = null;
@@ -79,29 +80,6 @@ public final class GpuInference extends Construct implements InferenceTier {
             if (route.tier() != Tier.GPU) {
                 continue;
             }
-            ModelSpec model = route.models().get(0);
-            EndpointSpec endpoint = model.endpoint();
-            List<Topic> notifications = List.of();
-            if (endpoint.mode() == EndpointSpec.Mode.ASYNC) {
-                notifications = List.of(topic(endpoint, "Success"), topic(endpoint, "Error"));
-                for (Topic topic : notifications) {
-                    topic.addSubscription(new LambdaSubscription(completion, LambdaSubscriptionProps.builder()
-                            .deadLetterQueue(completionDlq).build()));
-                }
-            }
-            if (!endpoint.existing()) {
-                if (key == null) {
-                    key = Key.Builder.create(this, "EndpointKey").enableKeyRotation(true)
-                            .description("inferbus: encrypts the SageMaker endpoints' storage and asynchronous outputs").build();
-                }
-                endpoints.put(endpoint.name(), endpoint(endpoint, store, key, notifications, teiImage));
-                if (endpoint.mode() == EndpointSpec.Mode.ASYNC) {
-                    // the endpoint writes its outputs under this key, and S3 decrypts them for a reader only with the
-                    // reader's kms:Decrypt ("To download an object encrypted with an AWS KMS key, you need kms:Decrypt
-                    // permissions", https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)
-                    key.grantDecrypt(completion);
-                }
-            }
             Queue dlq = InferenceFunctions.deadLetterQueue(this, route.functionName());
             deadLetterQueues.add(dlq);
             Queue queue = InferenceFunctions.queue(this, route, dlq);
@@ -109,16 +87,56 @@ public final class GpuInference extends Construct implements InferenceTier {
             bus.addRoute(route, new SqsQueue(queue));
             Alias forwarder = InferenceFunctions.function(this, route.functionName(), "GpuForwardHandler", route.modelIds(),
                     route.memoryMb(), route.timeoutSeconds(), code, architecture, bus, store);
-            forwarder.addEventSource(InferenceFunctions.queueSource(queue, route, endpoint.eventSourceConcurrency()));
-            boolean async = endpoint.mode() == EndpointSpec.Mode.ASYNC;
-            forwarder.addToRolePolicy(PolicyStatement.Builder.create()
-                    .actions(List.of(async ? "sagemaker:InvokeEndpointAsync" : "sagemaker:InvokeEndpoint"))
-                    .resources(List.of(endpointArn(endpoint))).build());
-            if (async) {
+            forwarder.addEventSource(InferenceFunctions.queueSource(queue, route, route.eventSourceConcurrency()));
+            // one rule, queue and forwarder per model; each version has an endpoint of its own, which the forwarder
+            // picks per request (the rollout lives in code, not in rules)
+            List<EndpointSpec> versions = route.models().get(0).allVersions().stream().map(ModelSpec::endpoint).toList();
+            for (EndpointSpec endpoint : versions) {
+                serve(endpoint, forwarder, completion, completionDlq, store, teiImage);
+            }
+            if (versions.stream().anyMatch(e -> e.mode() == EndpointSpec.Mode.ASYNC)) {
                 InferenceFunctions.grantObjects(forwarder, store, "s3:PutObject", "async-in/");
             }
             functions.put(route.functionName(), forwarder);
         }
+    }
+
+    /**
+     * One version's endpoint: its notification topics (async), the endpoint itself unless it exists elsewhere,
+     * and the forwarder's grant to invoke it, and it alone.
+     */
+    private void serve(EndpointSpec endpoint, Alias forwarder, Alias completion, Queue completionDlq, ResultStore store,
+                       String teiImage) {
+        boolean async = endpoint.mode() == EndpointSpec.Mode.ASYNC;
+        List<Topic> notifications = List.of();
+        if (async) {
+            notifications = List.of(topic(endpoint, "Success"), topic(endpoint, "Error"));
+            for (Topic topic : notifications) {
+                topic.addSubscription(new LambdaSubscription(completion, LambdaSubscriptionProps.builder()
+                        .deadLetterQueue(completionDlq).build()));
+            }
+        }
+        if (!endpoint.existing()) {
+            endpoints.put(endpoint.name(), endpoint(endpoint, store, endpointKey(), notifications, teiImage));
+            if (async) {
+                // the endpoint writes its outputs under this key, and S3 decrypts them for a reader only with the
+                // reader's kms:Decrypt ("To download an object encrypted with an AWS KMS key, you need kms:Decrypt
+                // permissions", https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html)
+                endpointKey().grantDecrypt(completion);
+            }
+        }
+        forwarder.addToRolePolicy(PolicyStatement.Builder.create()
+                .actions(List.of(async ? "sagemaker:InvokeEndpointAsync" : "sagemaker:InvokeEndpoint"))
+                .resources(List.of(endpointArn(endpoint))).build());
+    }
+
+    /** The one key of every endpoint this stack creates, made with the first of them. */
+    private Key endpointKey() {
+        if (endpointKey == null) {
+            endpointKey = Key.Builder.create(this, "EndpointKey").enableKeyRotation(true)
+                    .description("inferbus: encrypts the SageMaker endpoints' storage and asynchronous outputs").build();
+        }
+        return endpointKey;
     }
 
     private Topic topic(EndpointSpec endpoint, String kind) {

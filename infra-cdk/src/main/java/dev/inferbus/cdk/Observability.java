@@ -1,11 +1,13 @@
 package dev.inferbus.cdk;
 
+import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -132,17 +134,15 @@ public final class Observability extends Construct {
     }
 
     /**
-     * The gpu endpoints as SageMaker reports them: an alarm on any 5xx (the forwarder retries them, so a
+     * The gpu endpoints (every version's) as SageMaker reports them: an alarm on any 5xx (the forwarder retries them, so a
      * steady stream means work piling up), and model latency beside the 4xx/5xx counts on the dashboard.
      */
     private void endpoints(ModelCatalog catalog, Dashboard dashboard) {
         List<IMetric> latency = new ArrayList<>();
         List<IMetric> errors = new ArrayList<>();
-        for (ModelSpec model : catalog.models()) {
-            if (model.endpoint() == null) {
-                continue;
-            }
-            String name = model.endpoint().name();
+        List<String> names = catalog.models().stream().flatMap(m -> m.allVersions().stream()).map(ModelSpec::endpoint)
+                .filter(Objects::nonNull).map(EndpointSpec::name).toList();
+        for (String name : names) {
             // unlabelled: CloudFormation renders a labelled metric as metric math, which hides its name
             Metric fiveXx = Metric.Builder.create().namespace("AWS/SageMaker").metricName("Invocation5XXErrors")
                     .dimensionsMap(Map.of("EndpointName", name, "VariantName", "AllTraffic")).statistic("Sum")

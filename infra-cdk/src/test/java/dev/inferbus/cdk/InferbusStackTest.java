@@ -118,16 +118,19 @@ class InferbusStackTest {
     }
 
     /**
-     * fraud-scorer runs v2 as a 10 % canary beside v1: one alarm, on v2's error rate minus v1's from the
-     * {Model, Version} metrics, and no other model (sentence-embedder lists v2 without traffic) gets one.
+     * fraud-scorer (cpu) and document-embedder (gpu) run v2 as a 10 % canary beside v1: one alarm each, on v2's
+     * error rate minus v1's from the {Model, Version} metrics, and no other model (sentence-embedder lists v2
+     * without traffic) gets one.
      */
     @Test
     @SuppressWarnings("unchecked")
     void theCanaryVersionsErrorRateIsAlarmedAgainstTheLiveOnes() {
         List<Map<String, Object>> canaryAlarms = synth.resources("AWS::CloudWatch::Alarm").values().stream()
                 .filter(a -> a.containsKey("Metrics")).toList();
-        assertThat(canaryAlarms).hasSize(1);
-        Map<String, Object> alarm = canaryAlarms.getFirst();
+        assertThat(canaryAlarms).extracting(a -> (String) a.get("AlarmDescription")).hasSize(2)
+                .anyMatch(d -> d.contains("document-embedder v2")).anyMatch(d -> d.contains("fraud-scorer v2"));
+        Map<String, Object> alarm = canaryAlarms.stream()
+                .filter(a -> ((String) a.get("AlarmDescription")).contains("fraud-scorer")).findFirst().orElseThrow();
         assertThat((String) alarm.get("AlarmDescription")).contains("fraud-scorer", "v2", "v1");
         assertThat(((Number) alarm.get("Threshold")).intValue()).isEqualTo(Observability.CANARY_ERROR_RATE_MARGIN_PCT);
         assertThat(alarm).containsEntry("EvaluationPeriods", 1).containsEntry("ComparisonOperator", "GreaterThanThreshold").containsEntry("TreatMissingData", "notBreaching");
@@ -262,8 +265,12 @@ class InferbusStackTest {
                 "ClientConfig", Map.of("MaxConcurrentInvocationsPerInstance", 2),
                 "OutputConfig", Match.objectLike(Map.of("NotificationConfig", Match.objectLike(Map.of(
                         "SuccessTopic", Match.anyValue(), "ErrorTopic", Match.anyValue())))))))));
+        // document-embedder's two versions are two endpoints; archive-embedder's one is one
         assertThat(synth.resources("AWS::SageMaker::Endpoint").values()).extracting(e -> e.get("EndpointName"))
-                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-async");
+                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async");
+        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(3);
+        synth.template.hasResourceProperties("AWS::SageMaker::EndpointConfig", Match.objectLike(Map.of("ProductionVariants", List.of(
+                Match.objectLike(Map.of("InstanceType", "ml.g6.xlarge"))))));
         // maxConcurrency 4 → two forwarders of two calls each; maxConcurrency 2 → two of one
         synth.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "ScalingConfig", Map.of("MaximumConcurrency", 2), "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
@@ -273,9 +280,24 @@ class InferbusStackTest {
                 .flatMap(p -> ((List<Map<String, Object>>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement")).stream())
                 .filter(st -> String.valueOf(st.get("Action")).startsWith("sagemaker:"))
                 .map(st -> st.get("Action") + " " + JSON.valueToTree(st.get("Resource")).toString()).toList();
-        assertThat(invokeGrants).hasSize(2);
+        assertThat(invokeGrants).hasSize(3);
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed\"]]}"));
+        assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed-v2\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpointAsync ").endsWith(":endpoint/inferbus-embed-async\"]]}"));
+    }
+
+    /** Versions are chosen in the forwarder: one rule, queue and forwarder feed every version's endpoint. */
+    @Test
+    void aGpuModelsVersionsShareOneRouteAndEachEndpointHasItsAlarm() {
+        assertThat(synth.resources("AWS::Events::Rule").values()).extracting(r -> CdkJson.write(r.get("EventPattern")))
+                .filteredOn(p -> p.contains("\"model\":[\"document-embedder\"]")).hasSize(1);
+        // a forwarder per gpu model, none per version
+        assertThat(synth.resources("AWS::Lambda::Function").values()).extracting(f -> String.valueOf(f.get("Handler")))
+                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(2);
+        assertThat(synth.resources("AWS::CloudWatch::Alarm").values())
+                .filteredOn(a -> "Invocation5XXErrors".equals(a.get("MetricName")))
+                .extracting(a -> CdkJson.write(a.get("Dimensions")))
+                .hasSize(3).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +82,7 @@ public final class CatalogLoader {
         }
         List<ModelSpec> models = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        Set<String> endpoints = new HashSet<>();
+        Map<String, ModelSpec> endpoints = new HashMap<>();
         for (int i = 0; i < raw.models().size(); i++) {
             RawModel m = raw.models().get(i);
             String where = source + ": models[" + i + "]" + (m.id() == null ? "" : " (" + m.id() + ")") + ": ";
@@ -88,12 +90,37 @@ public final class CatalogLoader {
             if (!ids.add(spec.id())) {
                 throw new CatalogException(where + "duplicate id '" + spec.id() + "'");
             }
-            if (spec.endpoint() != null && !endpoints.add(spec.endpoint().name())) {
-                throw new CatalogException(where + "endpoint '" + spec.endpoint().name() + "' already serves another model");
-            }
+            claimEndpoints(spec, m.versions() != null, endpoints, where);
             models.add(spec);
         }
         return new ModelCatalog(raw.bus(), models);
+    }
+
+    /**
+     * Each gpu version's endpoint serves that version alone, across the whole catalog: an endpoint's capacity,
+     * grants, alarms and local stand-in are all per name.
+     *
+     * @param listed whether the entry lists {@code versions}: a duplicate is then named by its version's entry
+     */
+    private static void claimEndpoints(ModelSpec spec, boolean listed, Map<String, ModelSpec> owners, String where) {
+        List<ModelSpec> versions = spec.allVersions();
+        for (int j = 0; j < versions.size(); j++) {
+            ModelSpec version = versions.get(j);
+            if (version.endpoint() == null) {
+                continue;
+            }
+            ModelSpec owner = owners.putIfAbsent(version.endpoint().name(), version);
+            if (owner != null) {
+                throw new CatalogException((listed ? versionAt(where, j, version.version()) : where) + "endpoint '"
+                        + version.endpoint().name() + "' already serves " + (owner.id().equals(spec.id())
+                        ? "version '" + owner.version() + "' of this model"
+                        : "another model ('" + owner.id() + "', version '" + owner.version() + "')"));
+            }
+        }
+    }
+
+    private static String versionAt(String where, int index, String version) {
+        return where + "versions[" + index + "]" + (version == null ? "" : " (" + version + ")") + ": ";
     }
 
     private static ModelSpec toSpec(RawModel m, String where) {
@@ -112,18 +139,17 @@ public final class CatalogLoader {
                     + task.wireName() + " model runs on the cpu tier");
         }
         List<ModelVersion> versions = versions(m, tier, where);
-        require(tier == Tier.CPU || versions.size() == 1, where + "a gpu model lists one version: a second version needs an"
-                + " endpoint of its own, which the gpu stack does not create yet");
         Rollout rollout = rollout(m.rollout(), versions, tier, where);
         ModelVersion live = versions.stream().filter(v -> v.version().equals(rollout.live())).findFirst().orElseThrow();
         require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
         int shards = trigger == Trigger.KINESIS ? (m.shards() == null ? 2 : m.shards()) : 0;
         require(trigger != Trigger.KINESIS || (shards >= 1 && shards <= 500), where + "'shards' must be 1..500, got " + shards);
         BatchSpec batch = batch(m.batch(), trigger, where);
-        EndpointSpec endpoint = live.endpoint();
-        // a forwarding function must outlast every round of endpoint calls its batch takes, and then report
-        int needed = endpoint == null ? 1 : (int) TimeBudgets.forwarderTimeout(endpoint.rounds(batch.size())).toSeconds();
-        return new ModelSpec(m.id(), live.version(), task, tier, trigger, live.artifact(), batch, endpoint,
+        // a forwarding function must outlast every round of endpoint calls its batch takes, and then report; each
+        // version's calls run beside the others', and a whole batch may fall to the slowest version
+        int needed = versions.stream().map(ModelVersion::endpoint).filter(Objects::nonNull)
+                .mapToInt(e -> (int) TimeBudgets.forwarderTimeout(e.rounds(batch.size())).toSeconds()).max().orElse(1);
+        return new ModelSpec(m.id(), live.version(), task, tier, trigger, live.artifact(), batch, live.endpoint(),
                 limits(m.limits(), where), function(m.function(), tier, needed, where), shards, versions, rollout,
                 cache(m.cache(), tier, where));
     }
@@ -141,7 +167,7 @@ public final class CatalogLoader {
         Set<String> names = new HashSet<>();
         for (int j = 0; j < m.versions().size(); j++) {
             RawVersion raw = m.versions().get(j);
-            String at = where + "versions[" + j + "]" + (raw.version() == null ? "" : " (" + raw.version() + ")") + ": ";
+            String at = versionAt(where, j, raw.version());
             ModelVersion version = version(raw, tier, at);
             require(names.add(version.version()), at + "duplicate version '" + version.version() + "'");
             versions.add(version);

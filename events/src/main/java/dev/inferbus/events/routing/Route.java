@@ -3,6 +3,7 @@ package dev.inferbus.events.routing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * One EventBridge rule of the catalog and where it delivers. cpu models are grouped by trigger (one function
- * per trigger); every gpu endpoint gets its own route so that its queue's concurrency caps that endpoint alone.
+ * per trigger); every gpu model gets its own route, named after its live endpoint, so that its queue's concurrency
+ * caps its endpoints alone (one per version: the forwarder picks the version, not a rule).
  * The reject route catches requests whose model is missing or unknown, because EventBridge silently drops
  * events that match no rule.
  *
@@ -99,11 +101,25 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
         return "inferbus-" + function + "-dlq";
     }
 
-    /** The catalog's models served by asynchronous endpoints, whose completions the completion function ends. */
+    /**
+     * The catalog's models with a version served by an asynchronous endpoint, whose completions the completion
+     * function ends.
+     */
     public static List<ModelSpec> asyncModels(ModelCatalog catalog) {
-        return catalog.models().stream()
-                .filter(m -> m.endpoint() != null && m.endpoint().mode() == dev.inferbus.events.catalog.EndpointSpec.Mode.ASYNC)
+        return catalog.models().stream().filter(m -> m.allVersions().stream()
+                        .anyMatch(v -> v.endpoint() != null && v.endpoint().mode() == EndpointSpec.Mode.ASYNC))
                 .toList();
+    }
+
+    /**
+     * A gpu route's SQS event source maximum concurrency: its queue feeds every version's endpoint, each call
+     * budget {@link EndpointSpec#callsPerInvocation()} per invocation, so the least of the versions' concurrencies
+     * keeps every endpoint within its {@code maxConcurrency}.
+     */
+    public int eventSourceConcurrency() {
+        return models.stream().flatMap(m -> m.allVersions().stream()).map(ModelSpec::endpoint)
+                .mapToInt(EndpointSpec::eventSourceConcurrency).min()
+                .orElseThrow(() -> new IllegalStateException("route " + name + " forwards to no endpoint"));
     }
 
     /** The stream a STREAM route's rule puts to. */

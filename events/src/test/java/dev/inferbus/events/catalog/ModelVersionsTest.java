@@ -39,13 +39,44 @@ class ModelVersionsTest {
                 .hasMessageStartingWith("test.yaml: models[0] (m): " + expected);
     }
 
+    private static final String GPU = "{id: g, task: text-embedding, tier: gpu, trigger: sqs, ";
+
+    private static String endpoint(String name) {
+        return "{name: " + name + ", mode: realtime, format: hf-tei}";
+    }
+
     @Test
-    void aGpuModelHasOneVersionAndNoShadow() {
-        assertThatThrownBy(() -> CatalogLoader.parse("""
-                bus: inferbus
-                models:
-                  - {id: g, task: text-embedding, tier: gpu, trigger: sqs, versions: [{version: '1', endpoint: {name: e1, mode: realtime, format: hf-tei}}, {version: '2', endpoint: {name: e2, mode: realtime, format: hf-tei}}]}
-                """, "g.yaml")).hasMessageContaining("models[0] (g): a gpu model lists one version");
+    void aGpuModelListsVersionsEachOnAnEndpointOfItsOwn() {
+        ModelSpec g = CatalogLoader.parse("bus: inferbus\nmodels:\n  - " + GPU + "versions: [{version: '1', endpoint: "
+                + endpoint("e1") + "}, {version: '2', endpoint: " + endpoint("e2") + "}], rollout: {traffic: {'1': 90, '2': 10}}}\n",
+                "g.yaml").find("g").orElseThrow();
+
+        assertThat(g.endpoint().name()).isEqualTo("e1");
+        assertThat(g.forVersion("2").orElseThrow().endpoint().name()).isEqualTo("e2");
+        assertThat(g.allVersions()).extracting(v -> v.endpoint().name()).containsExactly("e1", "e2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            one endpoint, two versions | - {id: g, task: text-embedding, tier: gpu, trigger: sqs, versions: [{version: '1', endpoint: {name: e1, mode: realtime, format: hf-tei}}, {version: '2', endpoint: {name: e1, mode: realtime, format: hf-tei}}], rollout: {traffic: {'1': 90, '2': 10}}} | models[0] (g): versions[1] (2): endpoint 'e1' already serves version '1' of this model
+            another model's endpoint   | - {id: g, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e1, mode: realtime, format: hf-tei}}\\n  - {id: h, task: text-embedding, tier: gpu, trigger: sqs, versions: [{version: '1', endpoint: {name: e2, mode: realtime, format: hf-tei}}, {version: '2', endpoint: {name: e1, mode: async, format: hf-tei}}], rollout: {traffic: {'1': 90, '2': 10}}} | models[1] (h): versions[1] (2): endpoint 'e1' already serves another model ('g', version '1')
+            a gpu shadow               | - {id: g, task: text-embedding, tier: gpu, trigger: sqs, versions: [{version: '1', endpoint: {name: e1, mode: realtime, format: hf-tei}}, {version: '2', endpoint: {name: e2, mode: realtime, format: hf-tei}}], rollout: {traffic: {'1': 100}, shadow: '2'}} | models[0] (g): rollout.shadow is for cpu models
+            """)
+    void refusesAGpuVersionThatSharesAnEndpointOrShadows(String why, String models, String expected) {
+        assertThatThrownBy(() -> CatalogLoader.parse("bus: inferbus\nmodels:\n  " + models.replace("\\n", "\n"), "g.yaml"))
+                .as(why).isInstanceOf(CatalogException.class).hasMessageStartingWith("g.yaml: " + expected);
+    }
+
+    @Test
+    void aForwardersTimeoutCoversItsSlowestVersion() {
+        ModelSpec g = CatalogLoader.parse("bus: inferbus\nmodels:\n  - " + GPU + "batch: {size: 10, windowSeconds: 1},"
+                + " versions: [{version: '1', endpoint: " + endpoint("e1") + "}, {version: '2', endpoint: {name: e2, mode: realtime,"
+                + " format: hf-tei, maxRequestBatch: 1}}], rollout: {traffic: {'1': 90, '2': 10}}}\n", "g.yaml").find("g").orElseThrow();
+        int slowest = g.forVersion("2").orElseThrow().endpoint().rounds(10);
+
+        assertThat(slowest).isGreaterThan(g.endpoint().rounds(10));
+        assertThat(g.function().timeoutSeconds())
+                .isEqualTo((int) dev.inferbus.events.timing.TimeBudgets.forwarderTimeout(slowest).toSeconds());
     }
 
     @Test

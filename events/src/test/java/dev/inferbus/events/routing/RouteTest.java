@@ -36,6 +36,30 @@ class RouteTest {
     }
 
     @Test
+    void aGpuModelsVersionsShareOneRouteWhoseConcurrencyKeepsEveryEndpointWithinItsOwn() {
+        ModelCatalog versioned = CatalogLoader.parse("""
+                bus: inferbus
+                models:
+                  - id: g
+                    task: text-embedding
+                    tier: gpu
+                    trigger: sqs
+                    versions:
+                      - {version: '1', endpoint: {name: e1, mode: realtime, format: hf-tei, maxConcurrency: 3}}
+                      - {version: '2', endpoint: {name: e2, mode: async, format: hf-tei, maxConcurrency: 8}}
+                    rollout: {traffic: {'1': 90, '2': 10}}
+                """, "g.yaml");
+        Route route = versioned.routes().get(0);
+
+        assertThat(versioned.routes()).extracting(Route::name).containsExactly("gpu-e1", "reject");
+        for (var version : route.models().get(0).allVersions()) {
+            assertThat(version.endpoint().callsPerInvocation() * route.eventSourceConcurrency())
+                    .as(version.endpoint().name()).isLessThanOrEqualTo(version.endpoint().maxConcurrency());
+        }
+        assertThat(Route.asyncModels(versioned)).extracting(m -> m.id()).containsExactly("g");
+    }
+
+    @Test
     void patternsAreTheEventBridgeJsonExpected() {
         Route direct = catalog.routes().get(0);
         Route reject = catalog.routes().get(catalog.routes().size() - 1);

@@ -97,8 +97,10 @@ public final class AsyncCompletions {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the PENDING row of " + requestId + " holds an unreadable request", e);
         }
-        ModelSpec model = catalog.find(pending.model()).orElseThrow(() -> new IllegalStateException(
-                "request " + requestId + " is for model '" + pending.model() + "', which the catalog no longer has"));
+        // the version that served the request, whatever the live one is now: its endpoint wrote the output, in its format
+        ModelSpec model = catalog.find(pending.model()).flatMap(m -> m.forVersion(pending.version()))
+                .orElseThrow(() -> new IllegalStateException("request " + requestId + " is for version '" + pending.version()
+                        + "' of model '" + pending.model() + "', which the catalog no longer has"));
         long now = clock.millis();
         ResultRow row;
         if (!"Completed".equals(message.path("invocationStatus").asText())) {

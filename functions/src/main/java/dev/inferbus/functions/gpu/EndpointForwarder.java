@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -32,9 +33,10 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
 
 /**
- * The gpu tier's scorer: forwards checked inputs to their model's SageMaker endpoint instead of running them.
+ * The gpu tier's scorer: forwards checked inputs to the SageMaker endpoint of the version chosen for each
+ * (a request's spec is that version's) instead of running them; one version's inputs never share a call with another's.
  *
- * <p>Real-time: a model's inputs travel {@code maxRequestBatch} to a call in the endpoint's wire format, at most
+ * <p>Real-time: a version's inputs travel {@code maxRequestBatch} to a call in the endpoint's wire format, at most
  * {@link EndpointSpec#callsPerInvocation()} calls in flight; each embedding of a response goes back to its
  * request, and a call the container refuses is split to fail only the texts it refuses. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
  * it), its payload put to {@code s3://<bucket>/async-in/<requestId>.json}, and the endpoint invoked with that
@@ -56,6 +58,11 @@ public final class EndpointForwarder implements Scorer {
 
     /** The least time worth giving an endpoint call; with less left, its requests go back for a retry. */
     private static final Duration MIN_CALL = Duration.ofSeconds(1);
+    /**
+     * Runs each version's dispatch, which waits for its endpoint's free slots: a virtual thread per version, so
+     * that one endpoint's wait holds back no other's.
+     */
+    private static final Executor DISPATCH = task -> Thread.ofVirtual().name("endpoint-dispatch").start(task);
 
     public EndpointForwarder(SageMakerRuntimeAsyncClient sageMaker, S3AsyncClient s3, String bucket, ResultStore store,
                              EventCodec codec, Clock clock) {
@@ -84,34 +91,44 @@ public final class EndpointForwarder implements Scorer {
     @Override
     public List<Outcome> score(List<ScoringRequest> requests, Deadline deadline) {
         Outcome[] outcomes = new Outcome[requests.size()];
-        Map<ModelSpec, List<Integer>> byModel = new LinkedHashMap<>();
+        // a spec stands for one version of its model, on that version's endpoint: each group calls one endpoint
+        Map<ModelSpec, List<Integer>> byVersion = new LinkedHashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             ScoringRequest request = requests.get(i);
             try {
                 TextEmbeddings.text(request.input(), request.inputPointer(), request.model().limits());
-                byModel.computeIfAbsent(request.model(), k -> new ArrayList<>()).add(i);
+                byVersion.computeIfAbsent(request.model(), k -> new ArrayList<>()).add(i);
             } catch (InvalidInputException e) {
                 outcomes[i] = new Outcome.Failed(e.code(), e.getMessage());
             }
         }
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        byModel.forEach((model, indices) -> {
-            EndpointSpec endpoint = model.endpoint();
-            Semaphore inFlight = new Semaphore(endpoint.callsPerInvocation());
-            if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
-                for (int from = 0; from < indices.size(); from += endpoint.maxRequestBatch()) {
-                    List<Integer> chunk = indices.subList(from, Math.min(from + endpoint.maxRequestBatch(), indices.size()));
-                    calls.add(limited(inFlight, () -> invoke(endpoint, chunk, requests, outcomes, new AtomicInteger(chunk.size()), deadline)));
-                }
-            } else {
-                for (int i : indices) {
-                    calls.add(limited(inFlight, () -> withinDeadline(deadline, List.of(i), outcomes,
-                            timeout -> submit(model, requests.get(i), timeout).thenAccept(outcome -> outcomes[i] = outcome))));
-                }
-            }
-        });
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+        // each endpoint's calls are started beside the others': a batch takes its slowest version's rounds, which
+        // is what the catalog sizes the function's timeout by, not the sum of every version's
+        List<CompletableFuture<Void>> versions = new ArrayList<>();
+        byVersion.forEach((version, indices) -> versions.add(CompletableFuture
+                .supplyAsync(() -> forward(version, indices, requests, outcomes, deadline), DISPATCH).thenCompose(calls -> calls)));
+        CompletableFuture.allOf(versions.toArray(CompletableFuture[]::new)).join();
         return List.of(outcomes);
+    }
+
+    /** Starts the calls of one version's requests, as its endpoint's slots free up; completes when they all end. */
+    private CompletableFuture<Void> forward(ModelSpec version, List<Integer> indices, List<ScoringRequest> requests,
+                                            Outcome[] outcomes, Deadline deadline) {
+        EndpointSpec endpoint = version.endpoint();
+        Semaphore inFlight = new Semaphore(endpoint.callsPerInvocation());
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
+            for (int from = 0; from < indices.size(); from += endpoint.maxRequestBatch()) {
+                List<Integer> chunk = indices.subList(from, Math.min(from + endpoint.maxRequestBatch(), indices.size()));
+                calls.add(limited(inFlight, () -> invoke(endpoint, chunk, requests, outcomes, new AtomicInteger(chunk.size()), deadline)));
+            }
+        } else {
+            for (int i : indices) {
+                calls.add(limited(inFlight, () -> withinDeadline(deadline, List.of(i), outcomes,
+                        timeout -> submit(version, requests.get(i), timeout).thenAccept(outcome -> outcomes[i] = outcome))));
+            }
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
     /** Starts a call once one of the endpoint's slots is free; frees it when the call ends, however it ends. */

@@ -295,9 +295,9 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /**
-     * The SageMaker endpoints of the template, each served by its model's local artifact: the model ids come from
-     * the catalog the functions were deployed with (read back from the bucket), the names and the asynchronous
-     * notification topics from the endpoints' configuration.
+     * The SageMaker endpoints of the template, each served by its model version's local artifact: the models and
+     * versions come from the catalog the functions were deployed with (read back from the bucket), the names and
+     * the asynchronous notification topics from the endpoints' configuration.
      */
     private void startSageMaker() throws IOException {
         List<Resource> endpoints = assembly.template().ofType("AWS::SageMaker::Endpoint");
@@ -308,8 +308,9 @@ public final class LocalCloud implements AutoCloseable {
         ModelCatalog catalog = CatalogLoader.parse(deployment.deployedFile(catalogUri)
                 .orElseThrow(() -> new IllegalStateException(catalogUri + " was not deployed")), catalogUri);
         List<String> names = endpoints.stream().map(e -> deployment.properties(e).path("EndpointName").asText()).toList();
-        List<ModelSpec> gpu = catalog.models().stream()
-                .filter(m -> m.tier() == Tier.GPU && names.contains(m.endpoint().name())).toList();
+        // every version's endpoint the template deploys: a canary's as much as the live one's
+        List<ModelSpec> gpu = catalog.models().stream().filter(m -> m.tier() == Tier.GPU).flatMap(m -> m.allVersions().stream())
+                .filter(v -> names.contains(v.endpoint().name())).toList();
         OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
         started.add(models);
         Map<String, String[]> topics = new LinkedHashMap<>();

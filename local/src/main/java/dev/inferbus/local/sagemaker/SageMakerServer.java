@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * A SageMaker stand-in on loopback, serving the catalog's gpu endpoints with a local text model. It speaks both
- * faces of SageMaker:
+ * A SageMaker stand-in on loopback, serving the catalog's gpu endpoints (one per model version) with a local text
+ * model. It speaks both faces of SageMaker:
  * <ul>
  *   <li>the runtime API that the SDK calls — {@code POST /endpoints/{name}/invocations} and
  *       {@code /endpoints/{name}/async-invocations} (input read from S3, output written to
@@ -155,6 +155,11 @@ public final class SageMakerServer implements Emulator {
 
     public void faults(Faults faults) {
         this.faults.set(faults);
+    }
+
+    /** The endpoints served, one per gpu model version. */
+    public List<String> endpointNames() {
+        return List.copyOf(endpoints.keySet());
     }
 
     public Optional<EndpointStats> stats(String endpoint) {

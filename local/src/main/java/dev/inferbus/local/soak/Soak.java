@@ -146,8 +146,8 @@ public final class Soak {
             }
         }
         long faults = functionFaults.failedBefore() + functionFaults.failedAfter() + cloud.putEvents().injectedFailures()
-                + cloud.sageMaker().map(s -> s.stats("inferbus-embed").map(st -> st.throttled() + st.failed()).orElse(0L)
-                + s.stats("inferbus-embed-async").map(st -> st.throttled() + st.failed()).orElse(0L)).orElse(0L);
+                + cloud.sageMaker().map(s -> s.endpointNames().stream().flatMap(e -> s.stats(e).stream())
+                        .mapToLong(st -> st.throttled() + st.failed()).sum()).orElse(0L);
         Report report = new Report(puts.size(), completed, failed, dead, pending, lost, duplicated, unannounced, wrong, faults,
                 cloud.deniedCalls(), (System.nanoTime() - start) / 1e9);
         print(report, functionFaults, cloud);

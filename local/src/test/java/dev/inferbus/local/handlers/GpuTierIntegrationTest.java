@@ -52,6 +52,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class GpuTierIntegrationTest {
 
     private static final String REALTIME = "inferbus-embed";
+    /** document-embedder's canary, version 2 on an endpoint of its own beside {@link #REALTIME}. */
+    private static final String CANARY = "inferbus-embed-v2";
     /** The forwarder of the real-time endpoint, as the catalog's routes name it. */
     private static final String FORWARDER = "gpu-" + REALTIME;
 
@@ -111,7 +113,7 @@ class GpuTierIntegrationTest {
         int maxConcurrency = catalog.find("document-embedder").orElseThrow().endpoint().maxConcurrency();
         sageMaker.resetStats();
         sageMaker.faults(new Faults(200, 0, 0, 0));
-        List<ObjectNode> load = IntStream.range(0, 240).mapToObj(i -> detail("load-" + i, "document-embedder", text("load text " + i))).toList();
+        List<ObjectNode> load = IntStream.range(0, 240).mapToObj(i -> v1(detail("load-" + i, "document-embedder", text("load text " + i)))).toList();
 
         probe.putAll(load);
 
@@ -122,6 +124,35 @@ class GpuTierIntegrationTest {
         assertThat(stats.maxInFlight()).isLessThanOrEqualTo(maxConcurrency).isGreaterThan(1);
         // every text reached the endpoint (a redelivered message may bring its text twice; rows stay one per request)
         assertThat(stats.inputs()).isGreaterThanOrEqualTo(load.size());
+    }
+
+    @Test
+    void eachVersionIsServedByItsOwnEndpointUnderTheForwardersGrantsForThoseEndpointsAlone() {
+        probe.awaitIdle(FORWARDER);
+        sageMaker.resetStats();
+        List<String> versions = List.of("1", "2", "2", "1", "2", "2");
+        List<String> ids = IntStream.range(0, versions.size()).mapToObj(i -> "versioned-" + i).toList();
+        List<Message> records = IntStream.range(0, ids.size()).mapToObj(i -> message("m-" + ids.get(i), envelope(detail(ids.get(i),
+                "document-embedder", text("the text of " + ids.get(i))).put("version", versions.get(i))))).toList();
+
+        InvocationResult result = cloud.function(FORWARDER).invoke(sqsEvent(records));
+
+        assertThat(result).isInstanceOfSatisfying(InvocationResult.Success.class,
+                s -> assertThat(LambdaEvents.batchItemFailures(s.payload())).isEmpty());
+        for (int i = 0; i < ids.size(); i++) {
+            ResultRow row = probe.awaitRow(ids.get(i));
+            assertThat(row.status()).as(ids.get(i)).isEqualTo(Status.COMPLETED);
+            assertThat(row.version()).as(ids.get(i)).isEqualTo(versions.get(i));
+        }
+        assertThat(sageMaker.stats(REALTIME).orElseThrow().inputs()).isEqualTo(2);
+        assertThat(sageMaker.stats(CANARY).orElseThrow().inputs()).isEqualTo(4);
+        assertThat(sageMaker.stats(CANARY).orElseThrow().calls()).isEqualTo(1);
+        // the template grants the forwarder its model's endpoints and no other, and the gateway enforces the template
+        var forwarder = cloud.leastPrivilege().functions().get(FORWARDER);
+        assertThat(forwarder.grants()).filteredOn(g -> g.action().startsWith("sagemaker:"))
+                .extracting(g -> g.action() + " " + g.resource().substring(g.resource().lastIndexOf(':') + 1))
+                .containsExactlyInAnyOrder("sagemaker:InvokeEndpoint endpoint/" + REALTIME, "sagemaker:InvokeEndpoint endpoint/" + CANARY);
+        assertThat(forwarder.calls()).allSatisfy((call, counts) -> assertThat(counts.denied()).as(call.toString()).isZero());
     }
 
     @Test
@@ -202,7 +233,7 @@ class GpuTierIntegrationTest {
         probe.awaitIdle(FORWARDER);
         sageMaker.resetStats();
         List<Message> records = new ArrayList<>(messages(List.of("gpu-ok-1", "gpu-ok-2"), "document-embedder"));
-        records.add(1, message("m-bad", envelope(detail("gpu-bad-1", "document-embedder", JSON.createObjectNode().put("text", "")))));
+        records.add(1, message("m-bad", envelope(v1(detail("gpu-bad-1", "document-embedder", JSON.createObjectNode().put("text", ""))))));
 
         InvocationResult result = cloud.function(FORWARDER).invoke(sqsEvent(records));
 
@@ -220,7 +251,12 @@ class GpuTierIntegrationTest {
     }
 
     private static List<Message> messages(List<String> requestIds, String model) {
-        return requestIds.stream().map(id -> message("m-" + id, envelope(detail(id, model, text("the text of " + id))))).toList();
+        return requestIds.stream().map(id -> message("m-" + id, envelope(v1(detail(id, model, text("the text of " + id)))))).toList();
+    }
+
+    /** Pinned to the live version: a test counting {@link #REALTIME}'s calls must not lose a request to the canary. */
+    private static ObjectNode v1(ObjectNode detail) {
+        return detail.put("version", "1");
     }
 
     private static Message message(String messageId, ObjectNode event) {
