@@ -419,10 +419,10 @@ public final class InferencePipeline {
                 slot.cached = true;
                 reused++;
             } catch (JsonProcessingException e) {
-                LOG.warn("record {}: its cached output is not JSON; it is scored", slot.record.id());
+                about(LOG.atWarn(), slot).log("its cached output is not JSON; it is scored");
             }
         }
-        LOG.info("{\"cache\":{\"lookups\":{},\"hits\":{}}}", cacheable.size(), reused);
+        LOG.atInfo().addKeyValue("lookups", cacheable.size()).addKeyValue("hits", reused).log("result cache looked up");
     }
 
     /** Keeps the outputs this invocation computed for cacheable requests; one too large to store inline is not kept. */
