@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The function's OpenTelemetry SDK: X-Ray-compatible trace ids (the first 32 bits are the epoch second, as X-Ray
  * requires: https://docs.aws.amazon.com/xray/latest/devguide/xray-api-sendingdata.html#xray-api-traceids), the SDK's
- * default parent-based sampling (a request whose producer or X-Ray sampled it is traced, one sampled out is not), and
+ * default parent-based sampling (a request whose producer or X-Ray sampled it is traced, one sampled out is not;
+ * a batch span follows the requests it serves: {@link LinkedSampler}), and
  * spans exported over OTLP/HTTP when {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set — the variable of OpenTelemetry's
  * SDK specification, which the ADOT Lambda layer's collector (listening on localhost:4318) and the local cloud's
  * collector both answer. Without it spans are made, so that results still continue their requests' traces, but
@@ -63,7 +64,7 @@ public final class Tracing implements AutoCloseable {
     }
 
     private static SdkTracerProviderBuilder base(String service) {
-        return SdkTracerProvider.builder().setIdGenerator(AwsXrayIdGenerator.getInstance())
+        return SdkTracerProvider.builder().setIdGenerator(AwsXrayIdGenerator.getInstance()).setSampler(new LinkedSampler())
                 .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
                         AttributeKey.stringKey("service.name"), service, AttributeKey.stringKey("cloud.provider"), "aws"))));
     }

@@ -67,6 +67,8 @@ class PipelineTraceTest {
     private static final String TABLE = "results";
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String PRODUCER_SPAN = "00f067aa0ba902b7";
+    /** Where Lambda's Java runtime puts the invocation's X-Ray header. */
+    private static final String LAMBDA_HEADER = "com.amazonaws.xray.traceHeader";
     private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
     private final List<JsonNode> announced = new CopyOnWriteArrayList<>();
@@ -142,9 +144,14 @@ class PipelineTraceTest {
         try (Tracing tracing = Tracing.fromEnvironment(Map.of(Tracing.ENDPOINT, collector.endpoint().toString(),
                 "AWS_LAMBDA_FUNCTION_NAME", "cpu-batch"))) {
             String body = event("trace-1", time);
+            // Lambda's header of an invocation X-Ray did not sample, as without active tracing: the request's own
+            // sampled traceparent still decides for its spans and the batch spans that serve it
+            System.setProperty(LAMBDA_HEADER, "Root=1-67891233-abcdef012345678912345678;Parent=463ac35c9f6413ad;Sampled=0");
             InferencePipeline.Report report = tracing.invocation(Map.of("m-1", RecordSource.sqs(sqs)),
                     () -> pipeline().process(List.of(new InferencePipeline.Record("m-1", body))));
             assertThat(report.count(InferencePipeline.Fate.COMPLETED)).isEqualTo(1);
+        } finally {
+            System.clearProperty(LAMBDA_HEADER);
         }
 
         List<SpanRecord> spans = TraceCollector.read(folder);
