@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -95,13 +96,13 @@ public final class InvocationTrace {
 
     /**
      * A stage serving many records, starting now, below the invocation and linked to the span of each record of
-     * {@code requestIds} (ids this invocation has no record for are left out); the caller ends it.
+     * {@code requestIds} (null ids and ids this invocation has no record for are left out); the caller ends it.
      */
     public Span batch(String name, Collection<String> requestIds) {
         SpanBuilder builder = tracer.spanBuilder(name).setParent(context).setAttribute("inferbus.batch.size", (long) requestIds.size());
-        for (String id : requestIds) {
-            byRequestId.getOrDefault(id, List.of()).forEach(record -> builder.addLink(record.spanContext()));
-        }
+        // a scoring command's or a benchmark's requests have no id, and no record to link to
+        requestIds.stream().filter(Objects::nonNull).flatMap(id -> byRequestId.getOrDefault(id, List.of()).stream())
+                .forEach(record -> builder.addLink(record.spanContext()));
         return builder.startSpan();
     }
 
