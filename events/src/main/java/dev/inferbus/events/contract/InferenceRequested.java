@@ -27,4 +27,9 @@ public record InferenceRequested(
     public InferenceRequested withInput(JsonNode resolved) {
         return new InferenceRequested(requestId, model, version, resolved, null, partitionKey, attributes, traceparent);
     }
+
+    /** The same request as a span that continues its trace hands it on. */
+    public InferenceRequested withTraceparent(String continued) {
+        return new InferenceRequested(requestId, model, version, input, inputRef, partitionKey, attributes, continued);
+    }
 }

@@ -6,6 +6,8 @@ import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import dev.inferbus.functions.runtime.ModelLookup;
 import dev.inferbus.functions.runtime.TaskModel;
+import dev.inferbus.functions.tracing.InvocationTrace;
+import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -84,7 +86,14 @@ public final class MicroBatcher implements Scorer {
         ModelSpec spec = model.spec();
         int size = options.maxTensorBatch() > 0 ? options.maxTensorBatch() : spec.batch().maxTensorBatch();
         for (int from = 0; from < prepared.size(); from += size) {
-            runTensorBatch(model, prepared.subList(from, Math.min(from + size, prepared.size())), outcomes);
+            List<Prepared<P>> batch = prepared.subList(from, Math.min(from + size, prepared.size()));
+            Span span = InvocationTrace.current().batch("inference " + spec.id() + " v" + spec.version(),
+                    batch.stream().map(p -> requests.get(p.index())).map(ScoringRequest::requestId).toList());
+            try {
+                runTensorBatch(model, batch, outcomes);
+            } finally {
+                span.end();
+            }
         }
     }
 

@@ -16,4 +16,9 @@ public record ScoringRequest(ModelSpec model, JsonNode input, String inputPointe
     public ScoringRequest(ModelSpec model, JsonNode input, String inputPointer) {
         this(model, input, inputPointer, null);
     }
+
+    /** The request's id, null where there is no request. */
+    public String requestId() {
+        return request == null ? null : request.detail().requestId();
+    }
 }

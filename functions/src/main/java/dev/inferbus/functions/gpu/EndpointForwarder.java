@@ -15,6 +15,10 @@ import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import dev.inferbus.functions.runtime.TextEmbeddings;
+import dev.inferbus.functions.tracing.InvocationTrace;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -174,6 +178,10 @@ public final class EndpointForwarder implements Scorer {
                                          Outcome[] outcomes, AtomicInteger splitCalls, Deadline deadline, Duration callTimeout) {
         WireFormat format = WireFormat.of(endpoint);
         List<String> texts = chunk.stream().map(i -> requests.get(i).input().get("text").asText()).toList();
+        // a split's calls start from the SDK's threads: they carry the invocation's context on
+        Context context = Context.current();
+        Span span = InvocationTrace.current().batch("endpoint call " + endpoint.name(),
+                chunk.stream().map(i -> requests.get(i).requestId()).toList());
         long start = System.nanoTime();
         return sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
                         .contentType(format.contentType()).accept(format.contentType())
@@ -181,12 +189,16 @@ public final class EndpointForwarder implements Scorer {
                         .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)))
                 .handle((response, error) -> {
                     double millis = (System.nanoTime() - start) / 1e6;
+                    span.end();
                     if (error != null) {
                         if (chunk.size() > 1 && EndpointFailures.refusedByContainer(error) && splitCalls.addAndGet(-2) >= 0) {
                             List<Integer> first = chunk.subList(0, chunk.size() / 2);
                             List<Integer> second = chunk.subList(chunk.size() / 2, chunk.size());
-                            return invoke(endpoint, first, requests, outcomes, splitCalls, deadline)
-                                    .thenCompose(v -> invoke(endpoint, second, requests, outcomes, splitCalls, deadline));
+                            try (Scope scope = context.makeCurrent()) {
+                                return invoke(endpoint, first, requests, outcomes, splitCalls, deadline)
+                                        .thenCompose(context.wrapFunction(
+                                                (Void v) -> invoke(endpoint, second, requests, outcomes, splitCalls, deadline)));
+                            }
                         }
                         Outcome failure = chunk.size() == 1 ? EndpointFailures.classifyText(error, endpoint.name())
                                 : EndpointFailures.classify(error, endpoint.name());

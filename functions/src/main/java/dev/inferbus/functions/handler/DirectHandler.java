@@ -4,6 +4,7 @@ import dev.inferbus.functions.budget.Deadline;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.inferbus.functions.pipeline.InferencePipeline;
+import dev.inferbus.functions.tracing.RecordSource;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +28,8 @@ public final class DirectHandler implements RequestHandler<Map<String, Object>, 
     public Void handleRequest(Map<String, Object> event, Context context) {
         String body = runtime.codec().toJson(event);
         String id = event.get("id") instanceof String s ? s : context.getAwsRequestId();
-        InferencePipeline.Report report = runtime.pipeline().process(List.of(new InferencePipeline.Record(id, body)),
-                Deadline.of(context));
+        InferencePipeline.Report report = runtime.tracing().invocation(Map.of(id, RecordSource.DIRECT),
+                () -> runtime.pipeline().process(List.of(new InferencePipeline.Record(id, body)), Deadline.of(context)));
         if (!report.retry().isEmpty()) {
             throw new TransientFailureException("event " + id + " hit a transient failure; Lambda will retry it");
         }

@@ -26,6 +26,7 @@ import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
 import dev.inferbus.functions.runtime.TaskModel;
+import dev.inferbus.functions.tracing.Tracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -68,7 +69,12 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     private final List<ExecutionInterceptor> interceptors;
 
     /** The parts that hold connections, rebuilt together after a restore. */
-    private record Wired(AwsServices aws, InferencePipeline pipeline, AsyncCompletions completions) {
+    private record Wired(AwsServices aws, InferencePipeline pipeline, AsyncCompletions completions, Tracing tracing) {
+
+        void close() {
+            aws.close();
+            tracing.close();
+        }
     }
 
     public FunctionRuntime(FunctionConfig config) {
@@ -112,7 +118,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         ResultStore store = store(aws);
         return new Wired(aws, pipeline(aws, MicroBatcher.Options.DEFAULT),
                 new AsyncCompletions(catalog, aws.s3(), config.bucket(), store, reporter(aws, store),
-                        new LargeOutputs(aws.s3(), config.bucket()), codec, Clock.systemUTC()));
+                        new LargeOutputs(aws.s3(), config.bucket()), codec, Clock.systemUTC()),
+                Tracing.fromEnvironment(System.getenv()));
     }
 
     private InferencePipeline pipeline(AwsServices aws, MicroBatcher.Options options) {
@@ -188,6 +195,11 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         return wired.get().pipeline();
     }
 
+    /** Runs each invocation's work with its trace; rebuilt with the AWS clients after a restore. */
+    public Tracing tracing() {
+        return wired.get().tracing();
+    }
+
     /** Ends requests handed to asynchronous endpoints, from their notifications. */
     public AsyncCompletions completions() {
         return wired.get().completions();
@@ -236,17 +248,18 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         prime();
+        tracing().flush();
     }
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         Wired old = wired.getAndSet(wire(new AwsServices(config, interceptors)));
-        old.aws().close();
+        old.close();
     }
 
     @Override
     public void close() {
-        wired.get().aws().close();
+        wired.get().close();
         modelRuntime.close();
     }
 }

@@ -30,8 +30,12 @@ import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.results.ResultReporter;
+import dev.inferbus.functions.tracing.InvocationTrace;
+import dev.inferbus.functions.tracing.RequestSpan;
+import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -181,6 +185,7 @@ public final class InferencePipeline {
         ResultRow row;
         /** Null while the record is still on its way. */
         Fate fate;
+        RequestSpan trace;
 
         Slot(Record record) {
             this.record = record;
@@ -206,7 +211,7 @@ public final class InferencePipeline {
         }
 
         RowOrigin origin() {
-            InferenceRequested detail = request == null ? null : request.detail();
+            InferenceRequested detail = request == null ? null : trace.carry(request.detail());
             String version = spec != null ? spec.version() : this.version != null ? this.version
                     : detail != null ? detail.version() : null;
             Long requestedAt = request != null && request.eventTime() != null ? request.eventTime().toEpochMilli() : null;
@@ -238,7 +243,12 @@ public final class InferencePipeline {
     public Report process(List<Record> records, Deadline deadline) {
         long start = System.nanoTime();
         List<Slot> slots = records.stream().map(Slot::new).toList();
-        slots.forEach(slot -> guarded(slot, () -> decodeAndCheck(slot)));
+        InvocationTrace trace = InvocationTrace.current();
+        slots.forEach(slot -> {
+            Instant decodeStart = Instant.now();
+            guarded(slot, () -> decodeAndCheck(slot));
+            slot.trace = trace.request(slot.record.id(), slot.request, decodeStart);
+        });
         resolveClaimChecks(slots);
         reuseCached(slots);
         score(slots, deadline);
@@ -249,6 +259,7 @@ public final class InferencePipeline {
         holdBackBehindRetries(slots);
         writeAndPublish(toWrite);
         announceConflicts(slots);
+        slots.forEach(s -> s.trace.end(s.fate));
         Map<Fate, Integer> fates = new EnumMap<>(Fate.class);
         slots.forEach(s -> fates.merge(s.fate, 1, Integer::sum));
         List<String> retry = slots.stream().filter(s -> s.fate == Fate.RETRY).map(s -> s.record.id()).toList();
@@ -268,7 +279,10 @@ public final class InferencePipeline {
      */
     public List<ResultRow> computeRows(List<Record> records) {
         List<Slot> slots = records.stream().map(Slot::new).toList();
-        slots.forEach(slot -> guarded(slot, () -> decodeAndCheck(slot)));
+        slots.forEach(slot -> {
+            guarded(slot, () -> decodeAndCheck(slot));
+            slot.trace = InvocationTrace.current().request(slot.record.id(), slot.request, Instant.now());
+        });
         if (slots.stream().anyMatch(s -> s.request != null && s.request.detail().inputRef() != null)) {
             throw new IllegalArgumentException("computeRows does no I/O; a claim check needs process()");
         }
@@ -377,8 +391,10 @@ public final class InferencePipeline {
                 continue;
             }
             InferenceRequested detail = slot.request.detail();
+            Span stage = slot.trace.stage("claim check");
             fetches.add(claimChecks.resolve(detail.inputRef(), slot.request.pointer("inputRef"), slot.spec.limits().maxInputBytes())
                     .handle((resolved, error) -> {
+                        stage.end();
                         if (error != null) {
                             slot.retry("its claim check failed transiently: " + error.getClass().getSimpleName());
                         } else if (resolved instanceof ClaimChecks.Resolved.Input in) {
@@ -619,7 +635,7 @@ public final class InferencePipeline {
             slot.row = rows.failed(keyOf(slot), slot.rejection, origin, now);
         } catch (RuntimeException e) {
             try {
-                InferenceRequested detail = slot.request == null ? null : slot.request.detail();
+                InferenceRequested detail = slot.request == null ? null : slot.trace.carry(slot.request.detail());
                 slot.row = rows.failed(keyOf(slot), slot.rejection, new RowOrigin(detail, slot.fingerprint, slot.eventId, null,
                         slot.version != null ? slot.version : detail == null ? null : detail.version(), null,
                         slot.replayName()), now);

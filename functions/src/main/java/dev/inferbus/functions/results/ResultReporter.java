@@ -4,6 +4,8 @@ import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.publish.EventPublisher;
+import dev.inferbus.functions.tracing.InvocationTrace;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +78,7 @@ public final class ResultReporter {
      */
     public List<Fate> report(List<ResultRow> rows, List<String> orderKeys) {
         Fate[] fates = new Fate[rows.size()];
+        Span writing = InvocationTrace.current().batch("dynamodb write", rows.stream().map(ResultRow::key).toList());
         long now = clock.millis();
         String[] owners = new String[rows.size()];
         Map<Integer, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
@@ -133,6 +136,7 @@ public final class ResultReporter {
             }
         }
         CompletableFuture.allOf(followUps.toArray(CompletableFuture[]::new)).join();
+        writing.end();
         if (!owed.isEmpty()) {
             publish(rows.stream().map(ResultRow::key).toList(), List.copyOf(owed), fates);
         }
@@ -178,6 +182,7 @@ public final class ResultReporter {
     }
 
     private void publish(List<String> keys, List<Owed> owed, Fate[] fates) {
+        Span publishing = InvocationTrace.current().batch("publish", owed.stream().map(o -> keys.get(o.index())).toList());
         long leaseFrom = owed.stream().mapToLong(Owed::leaseFrom).min().orElseThrow();
         boolean[] accepted = publisher.publish(owed.stream().map(Owed::entry).toList(), lastStart(leaseFrom)).join();
         List<CompletableFuture<Void>> marks = new ArrayList<>();
@@ -197,5 +202,6 @@ public final class ResultReporter {
             }));
         }
         CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).join();
+        publishing.end();
     }
 }

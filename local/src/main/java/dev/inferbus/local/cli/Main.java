@@ -43,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 ScoreCommand.class,
                 UpCommand.class,
                 LogsCommand.class,
+                TraceCommand.class,
                 DemoCommand.class,
                 IamReportCommand.class,
                 PutCommand.class,

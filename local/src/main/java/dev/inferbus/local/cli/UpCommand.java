@@ -83,6 +83,7 @@ final class UpCommand extends CliCommand {
         out.println("credentials: the administrator's keys and the gateways' CA bundle are in " + producer
                 + " (for the AWS CLI: set -a; . " + producer + "; set +a)");
         out.println("logs: ./inferbus logs FUNCTION [--follow] (" + work.resolve("logs") + ")");
+        out.println("traces: ./inferbus trace REQUEST_ID (" + LocalCloud.tracesDirectory(work) + ")");
         err.printf("started in %d ms; Ctrl-C stops everything%n", (System.nanoTime() - start) / 1_000_000);
         out.println("ready");
         out.flush();

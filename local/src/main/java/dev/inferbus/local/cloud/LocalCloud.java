@@ -9,6 +9,7 @@ import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.results.StoredResult;
+import dev.inferbus.functions.tracing.Tracing;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
 import dev.inferbus.local.emulators.ElasticMqServer;
 import dev.inferbus.local.emulators.Emulator;
@@ -29,6 +30,8 @@ import dev.inferbus.local.template.CloudAssembly;
 import dev.inferbus.local.template.NotEmulated;
 import dev.inferbus.local.template.Resource;
 import dev.inferbus.local.template.Synthesizer;
+import dev.inferbus.local.tracing.SpanRecord;
+import dev.inferbus.local.tracing.TraceCollector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -153,6 +156,7 @@ public final class LocalCloud implements AutoCloseable {
     private Emulator functionsDynamoDb;
     private Emulator functionsS3;
     private LambdaService lambda;
+    private TraceCollector traces;
     private TemplateDeployment deployment;
     private String busName;
     private String tableName;
@@ -261,6 +265,11 @@ public final class LocalCloud implements AutoCloseable {
         if (sageMaker != null) {
             overrides.put("INFERBUS_ENDPOINT_SAGEMAKER", emulators.get("sagemaker").endpoint().toString());
         }
+        // Local only, as the ADOT layer's collector on localhost:4318 is an addition to a function on AWS rather
+        // than part of its template: the exporter's standard variable points at this cloud's collector.
+        traces = TraceCollector.start(tracesDirectory(workDirectory));
+        started.add(traces);
+        overrides.put(Tracing.ENDPOINT, traces.endpoint().toString());
         // the gateways' certificate is the local authority's: the functions' JVMs trust it as they trust AWS's
         overrides.put("JAVA_TOOL_OPTIONS", access.trust().javaToolOptions());
         Path logs = Files.createDirectories(workDirectory.resolve("logs"));
@@ -540,6 +549,16 @@ public final class LocalCloud implements AutoCloseable {
 
     public String busName() {
         return busName;
+    }
+
+    /** Where the collector of a cloud working in {@code workDirectory} keeps the spans of every function process. */
+    public static Path tracesDirectory(Path workDirectory) {
+        return workDirectory.resolve("traces");
+    }
+
+    /** Every span the functions have exported so far. */
+    public List<SpanRecord> spans() {
+        return TraceCollector.read(traces.folder());
     }
 
     public String tableName() {

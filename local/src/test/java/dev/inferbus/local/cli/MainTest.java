@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
 class MainTest {
 
     /** Every command of {@code ./inferbus}, in the order {@code help} lists them. */
-    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "demo", "iam-report", "put", "replay", "compare", "serve-endpoint");
+    static final List<String> COMMANDS = List.of("help", "score", "up", "logs", "trace", "demo", "iam-report", "put", "replay", "compare", "serve-endpoint");
 
     /** The commands the launcher script runs itself. */
     static final List<String> LAUNCHER_COMMANDS = List.of("test", "build", "cdk-app", "bench", "train-samples");
@@ -238,6 +238,9 @@ class MainTest {
             serve-endpoint document-embedder --port eighty     | Invalid value for option '--port': 'eighty' is not an int | inferbus serve-endpoint
             serve-endpoint document-embedder --port 70000      | --port must be from 0 to 65535, not 70000             | inferbus serve-endpoint
             serve-endpoint document-embedder --host 0.0.0.0    | Unknown options: '--host', '0.0.0.0'                  | inferbus serve-endpoint
+            trace                                              | Missing required parameter: 'REQUEST_ID'             | inferbus trace
+            trace txn-0001 --width 3                           | --width must be between 10 and 200, not 3             | inferbus trace
+            trace txn-0001 txn-0002                            | unexpected argument 'txn-0002'                        | inferbus trace
             """)
     void misuseExitsTwoNamingTheProblemAboveTheCommandsUsage(String commandLine, String problem, String usage) {
         assertThat(run(commandLine.split(" "))).as(err()).isEqualTo(2);
