@@ -110,7 +110,9 @@ public final class EndpointForwarder implements Scorer {
         // is what the catalog sizes the function's timeout by, not the sum of every version's
         List<CompletableFuture<Void>> versions = new ArrayList<>();
         byVersion.forEach((version, indices) -> versions.add(CompletableFuture
-                .supplyAsync(() -> forward(version, indices, requests, outcomes, deadline), DISPATCH).thenCompose(calls -> calls)));
+                // the dispatch threads carry the invocation's trace context, where each endpoint call's span finds its records
+                .supplyAsync(() -> forward(version, indices, requests, outcomes, deadline), Context.current().wrap(DISPATCH))
+                .thenCompose(calls -> calls)));
         CompletableFuture.allOf(versions.toArray(CompletableFuture[]::new)).join();
         return List.of(outcomes);
     }

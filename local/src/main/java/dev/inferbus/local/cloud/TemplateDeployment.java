@@ -243,7 +243,8 @@ final class TemplateDeployment implements AutoCloseable {
             FunctionDefinition definition = new FunctionDefinition(name, attribute(function, "Arn"), p.path("Handler").asText(),
                     taskRoot, environment, p.path("MemorySize").asInt(128), p.path("Timeout").asInt(3), architecture,
                     concurrencyOf(function, p), logDirectory.resolve(name + ".log"),
-                    new LoggingConfig(logging.path("LogFormat").asText("Text"), logging.path("ApplicationLogLevel").textValue()));
+                    new LoggingConfig(logging.path("LogFormat").asText("Text"), logging.path("ApplicationLogLevel").textValue()),
+                    "Active".equals(p.path("TracingConfig").path("Mode").asText()));
             FunctionPool pool = lambda.deploy(definition, roleCredentials.apply(name, p.path("Role").asText()));
             DeployedFunction deployed = new DeployedFunction(function.logicalId(), definition, pool, attribute(function, "Arn"));
             functionsByLogicalId.put(function.logicalId(), deployed);

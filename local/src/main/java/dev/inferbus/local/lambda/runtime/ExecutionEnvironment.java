@@ -204,7 +204,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         }
         long timeoutMs = function.timeoutSeconds() * 1000L;
         api.dispatch(new RuntimeApiServer.Invocation(pending.requestId, payloadJson.getBytes(UTF_8),
-                System.currentTimeMillis() + timeoutMs, function.arn(), traceId()));
+                System.currentTimeMillis() + timeoutMs, function.arn(), traceId(function.activeTracing())));
         return await(pending, timeoutMs);
     }
 
@@ -491,8 +491,11 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         }
     }
 
-    /** An X-Ray trace header as Lambda passes it: Root=1-{epoch seconds, hex}-{96 random bits};Parent=…;Sampled=0. */
-    private static String traceId() {
+    /**
+     * An X-Ray trace header as Lambda passes it: Root=1-{epoch seconds, hex}-{96 random bits};Parent=…;Sampled=1 where
+     * the function traces actively, else Sampled=0.
+     */
+    static String traceId(boolean sampled) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         HexFormat hex = HexFormat.of();
         byte[] root = new byte[12];
@@ -500,7 +503,7 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         random.nextBytes(root);
         random.nextBytes(parent);
         return "Root=1-" + Long.toHexString(Instant.now().getEpochSecond()) + "-" + hex.formatHex(root) + ";Parent="
-                + hex.formatHex(parent) + ";Sampled=0";
+                + hex.formatHex(parent) + ";Sampled=" + (sampled ? 1 : 0);
     }
 
     private static void deleteQuietly(Path folder) {

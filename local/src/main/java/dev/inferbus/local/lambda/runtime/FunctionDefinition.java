@@ -28,10 +28,14 @@ import java.util.regex.Pattern;
  * @param logFile        where every environment's stdout and stderr are appended (the function's log group)
  * @param version        {@code AWS_LAMBDA_FUNCTION_VERSION}: {@code $LATEST} or the number the ARN's alias points to
  * @param logging        the template's LoggingConfig
+ * @param activeTracing  the template's TracingConfig is Active: Lambda samples the invocation's trace itself, so the
+ *                       trace header it hands the runtime says Sampled=1 (locally every invocation is sampled, where
+ *                       X-Ray's default rule would take one a second and 5 % beyond it:
+ *                       https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html)
  */
 public record FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
         int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, String version,
-        LoggingConfig logging) {
+        LoggingConfig logging, boolean activeTracing) {
 
     /** Variables Lambda sets itself; a function configuration may not set them (Lambda's "reserved" list). */
     static final Set<String> RESERVED = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION",
@@ -82,11 +86,11 @@ public record FunctionDefinition(String name, String arn, String handler, Path t
         Objects.requireNonNull(logging, "logging");
     }
 
-    /** With Lambda's default logging configuration (plain text). */
+    /** With Lambda's defaults: plain-text logs, tracing passed through. */
     public FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
             int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, String version) {
         this(name, arn, handler, taskRoot, environment, memoryMb, timeoutSeconds, architecture, maxConcurrency, logFile,
-                version, LoggingConfig.TEXT);
+                version, LoggingConfig.TEXT, false);
     }
 
     /**
@@ -94,15 +98,16 @@ public record FunctionDefinition(String name, String arn, String handler, Path t
      * ARN needs the canonical constructor, since only the caller knows the version the alias points to.
      */
     public FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
-            int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, LoggingConfig logging) {
+            int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile, LoggingConfig logging,
+            boolean activeTracing) {
         this(name, arn, handler, taskRoot, environment, memoryMb, timeoutSeconds, architecture, maxConcurrency, logFile,
-                versionOf(arn), logging);
+                versionOf(arn), logging, activeTracing);
     }
 
     public FunctionDefinition(String name, String arn, String handler, Path taskRoot, Map<String, String> environment,
             int memoryMb, int timeoutSeconds, String architecture, int maxConcurrency, Path logFile) {
         this(name, arn, handler, taskRoot, environment, memoryMb, timeoutSeconds, architecture, maxConcurrency, logFile,
-                LoggingConfig.TEXT);
+                LoggingConfig.TEXT, false);
     }
 
     /** The region of the ARN: {@code AWS_REGION} and {@code AWS_DEFAULT_REGION}. */
