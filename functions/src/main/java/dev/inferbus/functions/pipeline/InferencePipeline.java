@@ -225,13 +225,17 @@ public final class InferencePipeline {
     }
 
     /**
-     * A line about one record: its record id and, once known, its requestId as fields of the line (they reach the
-     * JSON log as fields of their own); never its input or output.
+     * A line about one record: its record id and, once known, its requestId and trace id as fields of the line (they
+     * reach the JSON log as fields of their own); never its input or output.
      */
     private static LoggingEventBuilder about(LoggingEventBuilder line, Slot slot) {
-        LoggingEventBuilder withRecord = line.addKeyValue("recordId", slot.record.id());
+        LoggingEventBuilder about = line.addKeyValue("recordId", slot.record.id());
         String requestId = slot.requestId();
-        return requestId == null ? withRecord : withRecord.addKeyValue("requestId", requestId);
+        if (requestId != null) {
+            about = about.addKeyValue("requestId", requestId);
+        }
+        String traceId = slot.trace == null ? null : slot.trace.traceId();
+        return traceId == null ? about : about.addKeyValue("traceId", traceId);
     }
 
     /** Processes with no deadline (outside Lambda). */

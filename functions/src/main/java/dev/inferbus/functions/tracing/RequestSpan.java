@@ -41,6 +41,11 @@ public final class RequestSpan {
         return span.getSpanContext();
     }
 
+    /** The trace this record's span belongs to, for its log lines; null where the record is not traced. */
+    public String traceId() {
+        return span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+    }
+
     /**
      * The request as its result event carries it: with the {@code traceparent} of this span, so that a consumer of
      * the result continues the same trace below the function; unchanged when this record is not traced.
