@@ -13,6 +13,8 @@ import dev.inferbus.events.results.PendingRow;
 import dev.inferbus.events.results.RowOrigin;
 import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.functions.results.ResultReporter;
+import dev.inferbus.functions.tracing.InvocationTrace;
+import dev.inferbus.functions.tracing.RequestSpan;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultRows;
 import dev.inferbus.events.results.ResultStore;
@@ -91,12 +93,20 @@ public final class AsyncCompletions {
     }
 
     private Completion end(String requestId, PendingRow pending, JsonNode message) {
-        InferenceRequested detail;
+        InferenceRequested stored;
         try {
-            detail = codec.mapper().readValue(pending.request(), InferenceRequested.class);
+            stored = codec.mapper().readValue(pending.request(), InferenceRequested.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the PENDING row of " + requestId + " holds an unreadable request", e);
         }
+        RequestSpan trace = InvocationTrace.current().completion(requestId, stored.traceparent(),
+                instant(message, "receivedTime"), instant(message, "eventTime"));
+        Completion completion = end(requestId, pending, trace.carry(stored), message);
+        trace.end(completion.fate());
+        return completion;
+    }
+
+    private Completion end(String requestId, PendingRow pending, InferenceRequested detail, JsonNode message) {
         // the version that served the request, whatever the live one is now: its endpoint wrote the output, in its format
         ModelSpec model = catalog.find(pending.model()).flatMap(m -> m.forVersion(pending.version()))
                 .orElseThrow(() -> new IllegalStateException("request " + requestId + " is for version '" + pending.version()
@@ -193,6 +203,15 @@ public final class AsyncCompletions {
     }
 
     /** The endpoint's own time on the request: from its receipt to its notification. */
+    /** A time of SageMaker's notification, null where it is missing or unreadable: it only places trace stages. */
+    private static Instant instant(JsonNode message, String field) {
+        try {
+            return message.hasNonNull(field) ? Instant.parse(message.get(field).asText()) : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private static double inferenceMillis(JsonNode message) {
         try {
             Instant received = Instant.parse(message.path("receivedTime").asText());

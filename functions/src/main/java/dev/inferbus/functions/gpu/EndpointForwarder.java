@@ -230,9 +230,11 @@ public final class EndpointForwarder implements Scorer {
         InferenceRequested detail = decoded.detail();
         EndpointSpec endpoint = model.endpoint();
         long now = clock.millis();
-        // the request without its input: what the completion needs to announce the result
+        // the request without its input: what the completion needs to announce the result, and the traceparent of this
+        // function's span of it, which the completion continues
+        String traceparent = InvocationTrace.current().traceparentOf(detail.requestId());
         String context = codec.toJson(new InferenceRequested(detail.requestId(), detail.model(), model.version(), null, null,
-                detail.partitionKey(), detail.attributes(), detail.traceparent()));
+                detail.partitionKey(), detail.attributes(), traceparent != null ? traceparent : detail.traceparent()));
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
                 decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);

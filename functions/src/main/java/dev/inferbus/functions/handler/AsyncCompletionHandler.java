@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import dev.inferbus.functions.gpu.AsyncCompletions;
 import dev.inferbus.functions.results.ResultReporter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Subscribed to an asynchronous endpoint's success and error topics: ends each notified request's PENDING row.
@@ -26,11 +27,11 @@ public final class AsyncCompletionHandler implements RequestHandler<SNSEvent, Vo
 
     @Override
     public Void handleRequest(SNSEvent event, Context context) {
-        List<String> retry = event.getRecords().stream()
+        List<String> retry = runtime.tracing().invocation(Map.of(), () -> event.getRecords().stream()
                 .map(record -> runtime.completions().complete(record.getSNS().getMessage()))
                 .filter(c -> c.fate() == ResultReporter.Fate.RETRY)
                 .map(AsyncCompletions.Completion::requestId)
-                .toList();
+                .toList());
         if (!retry.isEmpty()) {
             throw new TransientFailureException("completions of " + retry + " hit a transient failure; Lambda will retry them");
         }

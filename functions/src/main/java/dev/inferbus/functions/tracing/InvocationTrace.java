@@ -95,6 +95,34 @@ public final class InvocationTrace {
     }
 
     /**
+     * The span of a request an asynchronous endpoint finished, in the request's own trace below the forwarder's span
+     * of it (whose traceparent the PENDING row keeps): from the endpoint's receipt of the request, with the
+     * endpoint's work and the notification's way back to this function as its stages.
+     *
+     * @param received when the endpoint received the request, null if the notification does not say
+     * @param completed when the endpoint finished it, null if the notification does not say
+     */
+    public RequestSpan completion(String requestId, String traceparent, Instant received, Instant completed) {
+        Context parent = TraceContexts.parent(traceparent, null, lambdaTraceHeader);
+        boolean timed = received != null && completed != null && !received.isAfter(completed) && !completed.isAfter(invoked);
+        RequestSpan record = new RequestSpan(tracer, tracer.spanBuilder("completion").setParent(parent)
+                .setSpanKind(SpanKind.CONSUMER).setStartTimestamp(timed ? received : invoked)
+                .setAttribute(RequestSpan.REQUEST_ID, requestId).addLink(span.getSpanContext()).startSpan(), parent);
+        if (timed) {
+            record.stage("async endpoint", received, completed);
+            record.stage("notification", completed, invoked);
+        }
+        byRequestId.computeIfAbsent(requestId, id -> new CopyOnWriteArrayList<>()).add(record);
+        return record;
+    }
+
+    /** The traceparent continuing this invocation's span of {@code requestId}'s record, else null. */
+    public String traceparentOf(String requestId) {
+        List<RequestSpan> records = byRequestId.getOrDefault(requestId, List.of());
+        return records.isEmpty() ? null : TraceContexts.traceparent(records.getFirst().spanContext());
+    }
+
+    /**
      * A stage serving many records, starting now, below the invocation and linked to the span of each record of
      * {@code requestIds} (null ids and ids this invocation has no record for are left out); the caller ends it.
      */

@@ -49,7 +49,9 @@ class TracedRoutesIntegrationTest {
             "fraud-scorer-legit-grocery      | 11 | rule + async invoke | inference fraud-scorer",
             "sentence-embedder-short         | 12 | queue wait          | inference sentence-embedder",
             "sensor-anomaly-normal-pump-9    | 13 | stream wait         | inference sensor-anomaly",
-            "document-embedder-1             | 14 | queue wait          | endpoint call"})
+            "document-embedder-1             | 14 | queue wait          | endpoint call",
+            // the async route: the forwarder's span, then the completion's below it, in one trace
+            "archive-embedder-1              | 15 | queue wait          | async endpoint"})
     void aRequestOfEachRouteHasAWaterfallOfItsStages(String sample, String traceSuffix, String wait, String scoring) throws Exception {
         String requestId = "traced-" + sample + "-" + System.nanoTime();
         String traceId = "5759e988bd862e3fe1be46a9942727" + traceSuffix;
