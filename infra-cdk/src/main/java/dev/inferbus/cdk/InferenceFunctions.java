@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LayerVersion;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
@@ -41,6 +42,27 @@ final class InferenceFunctions {
     static final int MAX_RECEIVE_COUNT = 3;
 
     private InferenceFunctions() {
+    }
+
+    /**
+     * The CDK context key naming a Lambda layer of an OpenTelemetry collector (ADOT's collector layer for the stack's
+     * region and architecture): with it, each function sends its spans over OTLP/HTTP to that collector, whose default
+     * configuration exports them to X-Ray (https://aws-otel.github.io/docs/getting-started/lambda/lambda-custom-configuration).
+     * Without it, the functions still make spans (results continue the request's trace) and send none; Lambda's own
+     * active-tracing segments are there either way. A layer ARN is region- and version-specific, so it is the
+     * deployer's to give: {@code cdk deploy -c otelCollectorLayerArn=arn:aws:lambda:…}.
+     */
+    static final String OTEL_COLLECTOR_LAYER = "otelCollectorLayerArn";
+    /** Where a collector layer's OTLP/HTTP receiver listens inside the execution environment. */
+    static final String OTEL_COLLECTOR_ENDPOINT = "http://localhost:4318";
+
+    private static void exportSpans(Function function) {
+        Object layer = function.getNode().tryGetContext(OTEL_COLLECTOR_LAYER);
+        if (layer != null && !layer.toString().isBlank()) {
+            function.addLayers(LayerVersion.fromLayerVersionArn(function, "OtelCollector", layer.toString()));
+            // OpenTelemetry's own variable, which the functions' Tracing reads
+            function.addEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", OTEL_COLLECTOR_ENDPOINT);
+        }
     }
 
     /** A function on the handlers artifact; {@code handler} names its handler class. */
@@ -83,6 +105,7 @@ final class InferenceFunctions {
                 .applicationLogLevelV2(ApplicationLogLevel.INFO)
                 .systemLogLevelV2(SystemLogLevel.INFO)
                 .build();
+        exportSpans(function);
         function.getNode().addDependency(store.models());
         // the catalog's name for the function, beside CloudFormation's generated one: the local cloud and operators find it by this
         software.amazon.awscdk.Tags.of(function).add(FUNCTION_TAG, name);
