@@ -216,7 +216,15 @@ public final class CatalogLoader {
                     + "' is also in rollout.traffic: a version either serves traffic or shadows it");
             require(tier == Tier.CPU, where + "rollout.shadow is for cpu models (the shadow runs in the function)");
         }
-        return new Rollout(raw.traffic(), raw.shadow());
+        JsonNode percent = raw.shadowPercent();
+        if (percent == null) {
+            return new Rollout(raw.traffic(), raw.shadow());
+        }
+        require(raw.shadow() != null, where + "rollout.shadowPercent samples the shadow; without rollout.shadow there is none");
+        // read as a node, as cache.ttlSeconds is: Jackson would take 12.5 as 12 and "10" as 10
+        require(percent.isIntegralNumber() && percent.canConvertToInt() && percent.asInt() >= 1 && percent.asInt() <= 100,
+                where + "rollout.shadowPercent must be a whole percent 1..100, got " + percent);
+        return new Rollout(raw.traffic(), raw.shadow(), percent.asInt());
     }
 
     /**
@@ -373,7 +381,7 @@ public final class CatalogLoader {
     private record RawVersion(String version, String artifact, RawEndpoint endpoint) {
     }
 
-    private record RawRollout(java.util.LinkedHashMap<String, Integer> traffic, String shadow) {
+    private record RawRollout(java.util.LinkedHashMap<String, Integer> traffic, String shadow, JsonNode shadowPercent) {
     }
 
     private record RawBatch(Integer size, Integer windowSeconds, Integer maxTensorBatch) {

@@ -16,16 +16,29 @@ import java.util.Map;
  * SHA-256, not {@code String.hashCode}: it must give the same answer in every function, JVM and language that
  * reads the catalog, and spread keys that differ in one character.
  *
+ * <p>A shadow doubles its route's compute when it scores every request, so it may score a sample: the requests
+ * whose sticky key falls in the first {@code shadowPercent} percent of buckets, as a SageMaker shadow variant
+ * samples a percentage. A key is then shadowed always or never, so retries and repeats agree.
+ *
  * @param traffic percent per version, in catalog order; they sum to 100
  * @param shadow the shadow version, or null
+ * @param shadowPercent percent of requests the shadow scores, 1..100 (100 without a shadow, where it means nothing)
  */
-public record Rollout(Map<String, Integer> traffic, String shadow) {
+public record Rollout(Map<String, Integer> traffic, String shadow, int shadowPercent) {
 
     /** Buckets a key falls into: weights are percent, so 10,000 buckets split them exactly to 0.01 %. */
     static final int BUCKETS = 10_000;
 
     public Rollout {
         traffic = Collections.unmodifiableMap(new LinkedHashMap<>(traffic));
+        if (shadowPercent < 1 || shadowPercent > 100) {
+            throw new IllegalArgumentException("shadowPercent must be 1..100, got " + shadowPercent);
+        }
+    }
+
+    /** A shadow, if any, on every request. */
+    public Rollout(Map<String, Integer> traffic, String shadow) {
+        this(traffic, shadow, 100);
     }
 
     /** Everything to one version. */
@@ -59,6 +72,18 @@ public record Rollout(Map<String, Integer> traffic, String shadow) {
             }
         }
         return last;
+    }
+
+    /**
+     * Whether a request with this sticky key is also scored by the shadow. The same buckets as {@link #choose}:
+     * with a canary, the shadowed sample leans to the versions listed first, which a comparison of shadow and live
+     * does not mind, as every shadowed request is compared with whatever version served it.
+     */
+    public boolean shadows(String stickyKey) {
+        if (shadow == null) {
+            return false;
+        }
+        return shadowPercent == 100 || bucket(stickyKey) < shadowPercent * (BUCKETS / 100);
     }
 
     /** Whether some traffic goes to a version other than the live one (a canary). */

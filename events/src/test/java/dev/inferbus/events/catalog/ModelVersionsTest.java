@@ -33,6 +33,11 @@ class ModelVersionsTest {
             dotted version      | versions: [{version: '1.1', artifact: a.onnx}] | versions[0] (1.1): 'version' must match
             both forms          | artifact: a.onnx, versions: [{version: '1', artifact: a.onnx}] | with 'versions', each version names its own 'version' and 'artifact'
             no traffic          | versions: [{version: '1', artifact: a.onnx}], rollout: {shadow: '1'} | rollout.traffic must give each served version its percent
+            percent no shadow   | versions: [{version: '1', artifact: a.onnx}], rollout: {traffic: {'1': 100}, shadowPercent: 10} | rollout.shadowPercent samples the shadow; without rollout.shadow there is none
+            percent zero        | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 100}, shadow: '2', shadowPercent: 0} | rollout.shadowPercent must be a whole percent 1..100, got 0
+            percent over 100    | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 100}, shadow: '2', shadowPercent: 101} | rollout.shadowPercent must be a whole percent 1..100, got 101
+            percent fraction    | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 100}, shadow: '2', shadowPercent: 12.5} | rollout.shadowPercent must be a whole percent 1..100, got 12.5
+            percent text        | versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}], rollout: {traffic: {'1': 100}, shadow: '2', shadowPercent: 'ten'} | rollout.shadowPercent must be a whole percent 1..100, got "ten"
             """)
     void refusesABadRolloutNamingFileAndEntry(String why, String rest, String expected) {
         assertThatThrownBy(() -> parse(rest)).as(why).isInstanceOf(CatalogException.class)
@@ -113,6 +118,41 @@ class ModelVersionsTest {
         assertThat(counts.get("1") / 100.0).isBetween(79.0, 81.0);
         assertThat(counts.get("2") / 100.0).isBetween(14.0, 16.0);
         assertThat(counts.get("3") / 100.0).isBetween(4.0, 6.0);
+    }
+
+    @Test
+    void aShadowWithoutAPercentScoresEveryRequest() {
+        ModelSpec m = parse("versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}],"
+                + " rollout: {traffic: {'1': 100}, shadow: '2'}").find("m").orElseThrow();
+
+        assertThat(m.rollout().shadowPercent()).isEqualTo(100);
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(m.rollout().shadows("key-" + i)).isTrue();
+        }
+    }
+
+    @Test
+    void aShadowPercentHoldsWithinOnePercentOverTenThousandKeysAndIsStickyPerKey() {
+        Rollout rollout = parse("versions: [{version: '1', artifact: a.onnx}, {version: '2', artifact: b.onnx}],"
+                + " rollout: {traffic: {'1': 100}, shadow: '2', shadowPercent: 10}").find("m").orElseThrow().rollout();
+        SplittableRandom random = new SplittableRandom(17);
+        int shadowed = 0;
+        for (int i = 0; i < 10_000; i++) {
+            String key = "text-" + random.nextLong(1_000_000_000L);
+            if (rollout.shadows(key)) {
+                shadowed++;
+                assertThat(rollout.shadows(key)).isTrue();
+            }
+        }
+
+        assertThat(rollout.shadowPercent()).isEqualTo(10);
+        assertThat(shadowed / 100.0).isBetween(9.0, 11.0);
+    }
+
+    @Test
+    void aRolloutWithoutAShadowShadowsNothing() {
+        assertThat(Rollout.single("1").shadows("anything")).isFalse();
+        assertThat(new Rollout(ordered("1", 90, "2", 10), null).shadows("anything")).isFalse();
     }
 
     @Test

@@ -381,7 +381,11 @@ public final class InferencePipeline {
         if (detail.version() != null) {
             return detail.version();
         }
-        return model.rollout().choose(detail.partitionKey() != null ? detail.partitionKey() : detail.requestId());
+        return model.rollout().choose(stickyKey(detail));
+    }
+
+    private static String stickyKey(InferenceRequested detail) {
+        return detail.partitionKey() != null ? detail.partitionKey() : detail.requestId();
     }
 
     private static Rejection reject(InferenceRequested detail, ErrorCode code, String message) {
@@ -506,13 +510,14 @@ public final class InferencePipeline {
      * like them, after them: the live outcomes are settled before the shadow runs, and whatever the shadow does —
      * fail an input, throw, run out of time — only fills the slot's {@link ShadowResult}. A replay re-scores one
      * version on purpose and is not shadowed; nor is a request pinned to the shadow version itself, nor one the
-     * result cache answered.
+     * result cache answered, nor one whose sticky key falls outside the rollout's {@code shadowPercent}.
      */
     private void scoreShadows(List<Slot> slots, Deadline deadline) {
         List<Shadowed> shadowed = new ArrayList<>();
         for (Slot slot : slots) {
             // a cached output's input met the shadow when it was first scored: the same input tells it nothing new
-            if (slot.open() && slot.scored != null && !slot.cached && slot.replayName() == null) {
+            if (slot.open() && slot.scored != null && !slot.cached && slot.replayName() == null
+                    && slot.spec.rollout().shadows(stickyKey(slot.request.detail()))) {
                 shadowOf(slot.spec).ifPresent(shadow -> shadowed.add(new Shadowed(slot, shadow)));
             }
         }

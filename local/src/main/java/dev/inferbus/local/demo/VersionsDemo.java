@@ -3,6 +3,7 @@ package dev.inferbus.local.demo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Rollout;
 import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultsTable;
@@ -28,8 +29,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 /**
  * The model-version part of the demo: a burst of one model's requests, each under its own partition key, split over
  * its versions by the catalog's rollout (a canary), then an archive replay of that window that re-scores every one
- * with another version, beside the original rows; a burst of another model's requests that its shadow version
- * scores beside the live one; and that model's result cache answering repeated inputs.
+ * with another version, beside the original rows; a burst of another model's requests whose sample (the catalog's
+ * {@code shadowPercent}) its shadow version scores beside the live one; and that model's result cache answering repeated inputs.
  */
 public final class VersionsDemo {
 
@@ -110,12 +111,14 @@ public final class VersionsDemo {
     }
 
     /**
-     * {@code count} requests of a model with a shadow version, then what its live rows say of the shadow: each must
-     * carry the shadow's result, and the table's comparison of the pair is printed as {@code ./inferbus compare} would.
+     * {@code count} requests of a model with a shadow version, then what its live rows say of the shadow: exactly
+     * those whose key the rollout's {@code shadowPercent} selects must carry the shadow's result, and the table's
+     * comparison of the pair is printed as {@code ./inferbus compare} would.
      */
     public boolean shadow(String modelId, int count, Duration timeout) {
         ModelSpec model = catalog.find(modelId).orElseThrow();
-        String shadow = model.rollout().shadow();
+        Rollout rollout = model.rollout();
+        String shadow = rollout.shadow();
         if (shadow == null) {
             throw new IllegalArgumentException(modelId + " has no shadow version in the catalog");
         }
@@ -124,13 +127,24 @@ public final class VersionsDemo {
         List<String> keys = putBurst(modelId, "shadow-" + run, count,
                 (i, detail) -> ((ObjectNode) detail.path("input")).put("text", TEXTS.get(i % TEXTS.size()) + " (" + run + "-" + i + ")"));
         Map<String, ResultRow> rows = await(keys, timeout);
-        long shadowed = rows.values().stream().filter(r -> r.status() == Status.COMPLETED && r.shadow() != null
-                && shadow.equals(r.shadow().version()) && !r.shadow().isFailed()).count();
+        long shadowed = 0;
+        boolean asSelected = rows.size() == count;
+        for (Map.Entry<String, ResultRow> e : rows.entrySet()) {
+            ResultRow r = e.getValue();
+            boolean carries = r.status() == Status.COMPLETED && r.shadow() != null && shadow.equals(r.shadow().version())
+                    && !r.shadow().isFailed();
+            // the burst sets no partitionKey: its requestId is the sticky key the pipeline samples by
+            boolean selected = rollout.shadows(e.getKey());
+            shadowed += carries ? 1 : 0;
+            asSelected &= r.status() == Status.COMPLETED && (selected ? carries : r.shadow() == null);
+        }
         out.printf("shadow: %d %s requests served by version %s, %d of them also scored by shadow version %s%n",
                 count, modelId, model.version(), shadowed, shadow);
+        out.printf("shadow: %d of %d shadowed (catalog shadowPercent %d)%s%n", shadowed, count, rollout.shadowPercent(),
+                asSelected ? "" : ", not the requests the rollout selects");
         ComparisonReport report = ComparisonReport.of(model, cloud.results().scan().join(), shadow);
         report.lines().forEach(out::println);
-        return shadowed == count;
+        return asSelected;
     }
 
     /**

@@ -115,10 +115,10 @@ class CachedPipelineTest {
      */
     private static String sampleCatalog() throws java.io.IOException {
         String yaml = Files.readString(Path.of("../samples/catalog.yaml"));
-        if (!yaml.contains(", shadow: \"2\" }")) {
+        if (!yaml.contains(", shadow: \"2\", shadowPercent: 10 }")) {
             throw new IllegalStateException("the sample catalog's sentence-embedder shadow has moved; update this test");
         }
-        return yaml.replace(", shadow: \"2\" }", " }");
+        return yaml.replace(", shadow: \"2\", shadowPercent: 10 }", " }");
     }
 
     private InferencePipeline pipeline(ModelCatalog catalog) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
+import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.Rollout;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.replay.Rescore;
@@ -25,7 +27,10 @@ import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.local.cache.CacheTables;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,7 +54,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The sample catalog's shadow (sentence-embedder v2 beside live v1) through the whole pipeline, into DynamoDB Local
- * and onto the local bus: the shadow's result lies on the live row, nothing is announced for it, and whatever the
+ * and onto the local bus, on every request but where a test samples it: the shadow's result lies on the live row, nothing is announced for it, and whatever the
  * shadow does — fail an input, throw — the live result and its event are what they would be without it. The
  * scorer is the test's own, so each version's output, and each fault, is chosen here.
  */
@@ -110,10 +115,33 @@ class ShadowPipelineTest {
         };
     }
 
+    /** The sample catalog with its shadow on every request, so that each test here knows which rows carry one. */
     private InferencePipeline pipeline(Scorer scorer) {
+        return pipeline(scorer, 100);
+    }
+
+    private InferencePipeline pipeline(Scorer scorer, int shadowPercent) {
+        return pipeline(scorer, sampleCatalog(shadowPercent));
+    }
+
+    private static ModelCatalog sampleCatalog(int shadowPercent) {
+        String yaml;
+        try {
+            yaml = Files.readString(Path.of("../samples/catalog.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String sampled = ", shadow: \"2\", shadowPercent: 10 }";
+        if (!yaml.contains(sampled)) {
+            throw new IllegalStateException("the sample catalog's sentence-embedder shadow has moved; update this test");
+        }
+        return CatalogLoader.parse(yaml.replace(sampled, ", shadow: \"2\", shadowPercent: " + shadowPercent + " }"), "catalog.yaml");
+    }
+
+    private InferencePipeline pipeline(Scorer scorer, ModelCatalog catalog) {
         EventCodec codec = EventCodec.create();
         Clock clock = Clock.systemUTC();
-        return new InferencePipeline(CatalogLoader.load(Path.of("../samples/catalog.yaml")), Set.of("sentence-embedder"), codec,
+        return new InferencePipeline(catalog, Set.of("sentence-embedder"), codec,
                 scorer, new ClaimChecks(s3, "bucket-a", codec.mapper()),
                 new ResultReporter(store, EventPublisher.standard(events, "inferbus", clock), clock),
                 new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock);
@@ -208,6 +236,36 @@ class ShadowPipelineTest {
         assertThat(row("pinned-2").shadow()).isNull();
         assertThat(row("replayed-1#1").shadow()).isNull();
         assertThat(scorerCalls).hasSize(1);
+    }
+
+    @Test
+    void aShadowPercentBelow100ShadowsOnlyTheRequestsWhoseKeysItSelects() {
+        ModelCatalog catalog = sampleCatalog(30);
+        Rollout rollout = catalog.find("sentence-embedder").orElseThrow().rollout();
+        List<InferencePipeline.Record> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            records.add(record("pct-" + i, "same " + i, ""));
+        }
+        InferencePipeline.Report report = pipeline(scorer(ShadowPipelineTest::agreeOnSame), catalog).process(records);
+
+        assertThat(report.count(InferencePipeline.Fate.COMPLETED)).isEqualTo(40);
+        List<String> selected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = "pct-" + i;
+            ResultRow row = row(id);
+            assertThat(row.version()).isEqualTo("1");
+            if (rollout.shadows(id)) {
+                selected.add(id);
+                assertThat(row.shadow()).as(id).isNotNull();
+                assertThat(row.shadow().version()).isEqualTo("2");
+            } else {
+                assertThat(row.shadow()).as(id).isNull();
+            }
+        }
+        // some but not all: otherwise the assertions above would hold with the percent ignored
+        assertThat(selected).isNotEmpty().hasSizeLessThan(40);
+        assertThat(scorerCalls).containsExactly(java.util.Collections.nCopies(40, "1"), java.util.Collections.nCopies(selected.size(), "2"));
+        assertThat(announced).hasSize(40);
     }
 
     private ResultRow row(String key) {
