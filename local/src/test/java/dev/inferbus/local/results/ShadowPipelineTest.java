@@ -18,22 +18,13 @@ import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.functions.batch.Outcome;
 import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.batch.ScoringRequest;
-import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.pipeline.InferencePipeline;
-import dev.inferbus.functions.publish.EventPublisher;
-import dev.inferbus.functions.results.LargeOutputs;
-import dev.inferbus.functions.results.ResultReporter;
-import dev.inferbus.local.cache.CacheTables;
-import dev.inferbus.local.eventbridge.EventRouter;
-import dev.inferbus.local.eventbridge.PutEventsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The sample catalog's shadow (sentence-embedder v2 beside live v1) through the whole pipeline, into DynamoDB Local
@@ -62,39 +47,21 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 class ShadowPipelineTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-
-    private final List<JsonNode> announced = new CopyOnWriteArrayList<>();
     private final List<List<String>> scorerCalls = new CopyOnWriteArrayList<>();
-    private CacheTables tables;
-    private DynamoDbAsyncClient dynamoDb;
-    private PutEventsServer bus;
-    private EventBridgeAsyncClient events;
-    private S3AsyncClient s3;
+    private PipelineServices services;
+    private List<JsonNode> announced;
     private ResultStore store;
 
     @BeforeAll
     void start() throws Exception {
-        tables = CacheTables.start();
-        dynamoDb = CacheTables.asyncClient(tables.endpoint());
-        store = new ResultStore(dynamoDb, CacheTables.RESULTS, Duration.ofDays(1));
-        EventRouter router = new EventRouter();
-        router.addRule("everything", "{\"source\":[{\"prefix\":\"\"}]}", (event, json) -> announced.add(event));
-        bus = PutEventsServer.start(0, router, "inferbus", "us-east-1", "123456789012", JSON);
-        events = EventBridgeAsyncClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).build();
-        // no request here has a claim check or an output too large for the row: S3 is never called
-        s3 = S3AsyncClient.builder().endpointOverride(URI.create("http://127.0.0.1:9")).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).build();
+        services = PipelineServices.start();
+        announced = services.announced();
+        store = services.store();
     }
 
     @AfterAll
     void stop() {
-        s3.close();
-        events.close();
-        bus.close();
-        dynamoDb.close();
-        tables.close();
+        services.close();
     }
 
     @BeforeEach
@@ -142,9 +109,7 @@ class ShadowPipelineTest {
         EventCodec codec = EventCodec.create();
         Clock clock = Clock.systemUTC();
         return new InferencePipeline(catalog, Set.of("sentence-embedder"), codec,
-                scorer, new ClaimChecks(s3, "bucket-a", codec.mapper()),
-                new ResultReporter(store, EventPublisher.standard(events, "inferbus", clock), clock),
-                new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock);
+                scorer, services.claimChecks(codec), services.reporter(clock), services.largeOutputs(), new BatchMetrics("test", false), clock);
     }
 
     private static Outcome.Scored embedding(double... values) {

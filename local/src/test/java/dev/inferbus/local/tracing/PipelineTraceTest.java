@@ -8,52 +8,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.contract.EventCodec;
-import dev.inferbus.events.results.ResultStore;
-import dev.inferbus.events.results.ResultsTable;
 import dev.inferbus.functions.batch.MicroBatcher;
-import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.metrics.BatchMetrics;
 import dev.inferbus.functions.pipeline.InferencePipeline;
-import dev.inferbus.functions.publish.EventPublisher;
-import dev.inferbus.functions.results.LargeOutputs;
-import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
 import dev.inferbus.functions.tracing.RecordSource;
 import dev.inferbus.functions.tracing.Tracing;
-import dev.inferbus.local.cloud.AwsClients;
-import dev.inferbus.local.emulators.DynamoDbLocalServer;
-import dev.inferbus.local.eventbridge.EventRouter;
-import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.files.Folders;
-import java.net.URI;
+import dev.inferbus.local.results.PipelineServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * One SQS-delivered request through the real pipeline — the fraud model scoring in a tensor batch, DynamoDB Local,
@@ -64,41 +39,18 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 class PipelineTraceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TABLE = "results";
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String PRODUCER_SPAN = "00f067aa0ba902b7";
     /** Where Lambda's Java runtime puts the invocation's X-Ray header. */
     private static final String LAMBDA_HEADER = "com.amazonaws.xray.traceHeader";
-    private static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-
-    private final List<JsonNode> announced = new CopyOnWriteArrayList<>();
     private Path folder;
-    private DynamoDbLocalServer dynamo;
-    private DynamoDbClient direct;
-    private DynamoDbAsyncClient dynamoDb;
-    private PutEventsServer bus;
-    private EventBridgeAsyncClient events;
-    private S3AsyncClient s3;
+    private PipelineServices services;
     private ModelRuntime models;
     private TraceCollector collector;
 
     @BeforeAll
     void start() throws Exception {
-        dynamo = DynamoDbLocalServer.start(0);
-        direct = AwsClients.configure(DynamoDbClient.builder(), dynamo.endpoint()).build();
-        direct.createTable(b -> b.tableName(TABLE).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(ResultsTable.KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(ResultsTable.KEY).keyType(KeyType.HASH).build()));
-        dynamoDb = DynamoDbAsyncClient.builder().endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).httpClientBuilder(NettyNioAsyncHttpClient.builder()).build();
-        EventRouter router = new EventRouter();
-        router.addRule("everything", "{\"source\":[{\"prefix\":\"\"}]}", (event, json) -> announced.add(event));
-        bus = PutEventsServer.start(0, router, "inferbus", "us-east-1", "123456789012", JSON);
-        events = EventBridgeAsyncClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).build();
-        // the request is inline and its output small: S3 is never called
-        s3 = S3AsyncClient.builder().endpointOverride(URI.create("http://127.0.0.1:9")).region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).build();
+        services = PipelineServices.start();
         ModelCatalog catalog = CatalogLoader.load(Path.of("../samples/catalog.yaml"));
         models = ModelRuntime.load(catalog.select(List.of("fraud-scorer")), ArtifactSource.fromRoot("classpath:"));
         folder = Files.createTempDirectory("traces");
@@ -110,21 +62,15 @@ class PipelineTraceTest {
         collector.close();
         Folders.deleteTree(folder);
         models.close();
-        s3.close();
-        events.close();
-        bus.close();
-        dynamoDb.close();
-        direct.close();
-        dynamo.close();
+        services.close();
     }
 
     private InferencePipeline pipeline() {
         EventCodec codec = EventCodec.create();
         Clock clock = Clock.systemUTC();
         return new InferencePipeline(CatalogLoader.load(Path.of("../samples/catalog.yaml")), Set.of("fraud-scorer"), codec,
-                new MicroBatcher(models, MicroBatcher.Options.DEFAULT), new ClaimChecks(s3, "bucket-a", codec.mapper()),
-                new ResultReporter(new ResultStore(dynamoDb, TABLE, Duration.ofDays(1)), EventPublisher.standard(events, "inferbus", clock), clock),
-                new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock);
+                new MicroBatcher(models, MicroBatcher.Options.DEFAULT), services.claimChecks(codec), services.reporter(clock),
+                services.largeOutputs(), new BatchMetrics("test", false), clock);
     }
 
     /** The sample fraud request (it carries a producer's traceparent) as EventBridge delivers it, at {@code time}. */
@@ -167,7 +113,7 @@ class PipelineTraceTest {
         // the input never leaves in a span
         assertThat(spans).allSatisfy(s -> assertThat(s.attributes().values()).noneMatch(v -> v.contains("grocer") || v.contains("42.5")));
 
-        JsonNode completed = announced.stream().filter(e -> e.path("detail").path("requestId").asText().equals("trace-1"))
+        JsonNode completed = services.announced().stream().filter(e -> e.path("detail").path("requestId").asText().equals("trace-1"))
                 .findFirst().orElseThrow();
         assertThat(completed.path("detail").path("traceparent").asText()).isEqualTo("00-" + TRACE + "-" + request.spanId() + "-01");
 
