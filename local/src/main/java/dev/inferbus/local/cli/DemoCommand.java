@@ -72,7 +72,8 @@ final class DemoCommand extends CliCommand {
             // sentence-embedder's fp32 v2 shadowing its live int8 v1, and its result cache
             VersionsDemo versions = new VersionsDemo(cloud, catalog, out);
             ok &= versions.canaryAndReplay("fraud-scorer", 100, "2", Duration.ofSeconds(90));
-            ok &= versions.shadow("sentence-embedder", 20, Duration.ofSeconds(90));
+            // enough requests that the shadow's 10 % sample holds a few pairs to compare
+            ok &= versions.shadow("sentence-embedder", 60, Duration.ofSeconds(90));
             ok &= versions.cache("sentence-embedder", Duration.ofSeconds(60));
             out.printf("demo %s in %.1f s%n", ok ? "passed" : "FAILED", (System.nanoTime() - start) / 1e9);
             return ok ? 0 : 1;

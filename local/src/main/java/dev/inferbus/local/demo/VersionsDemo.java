@@ -138,9 +138,8 @@ public final class VersionsDemo {
             shadowed += carries ? 1 : 0;
             asSelected &= r.status() == Status.COMPLETED && (selected ? carries : r.shadow() == null);
         }
-        out.printf("shadow: %d %s requests served by version %s, %d of them also scored by shadow version %s%n",
-                count, modelId, model.version(), shadowed, shadow);
-        out.printf("shadow: %d of %d shadowed (catalog shadowPercent %d)%s%n", shadowed, count, rollout.shadowPercent(),
+        out.printf("shadow: %d %s requests served by version %s, %d of them also scored by shadow version %s (catalog"
+                        + " shadowPercent %d)%s%n", count, modelId, model.version(), shadowed, shadow, rollout.shadowPercent(),
                 asSelected ? "" : ", not the requests the rollout selects");
         ComparisonReport report = ComparisonReport.of(model, cloud.results().scan().join(), shadow);
         report.lines().forEach(out::println);

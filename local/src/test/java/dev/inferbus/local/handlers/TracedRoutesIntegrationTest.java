@@ -57,6 +57,10 @@ class TracedRoutesIntegrationTest {
         String traceId = "5759e988bd862e3fe1be46a9942727" + traceSuffix;
         ObjectNode event = (ObjectNode) JSON.readTree(Files.readString(Path.of("../events/samples/valid/" + sample + ".json")));
         ObjectNode detail = ((ObjectNode) event.get("detail")).put("requestId", requestId).put("traceparent", TRACEPARENT.formatted(traceId));
+        if (detail.path("input").has("text")) {
+            // a text another test of this cloud sent before is the result cache's answer, which runs no inference
+            ((ObjectNode) detail.get("input")).put("text", detail.path("input").path("text").asText() + " " + requestId);
+        }
         probe.put(detail);
         assertThat(probe.awaitRow(requestId).status()).isEqualTo(Status.COMPLETED);
 
