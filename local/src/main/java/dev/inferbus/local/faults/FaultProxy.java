@@ -80,8 +80,7 @@ public final class FaultProxy implements Emulator {
             try {
                 response = relay.forward(incoming);
             } catch (IOException e) {
-                // also what a POST meets on a pooled connection the upstream closed that instant (the JDK client
-                // retries only GET and HEAD there); the SDK retries a 502 as it retries any 5xx
+                // the relay already sent a whole body again on a new connection; the SDK retries a 502 as any 5xx
                 LOG.warn("fault proxy for {}: the upstream did not answer a {}: {}", service, incoming.request().method(), e.toString());
                 Relay.badGateway(exchange, "fault proxy", e.toString());
                 return;

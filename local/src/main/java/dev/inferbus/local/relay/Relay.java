@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -77,8 +78,29 @@ public final class Relay {
         return new Incoming(request, body, length);
     }
 
-    /** Sends the request upstream; the answer's body is a stream the caller must read or close. */
+    /**
+     * Sends the request upstream; the answer's body is a stream the caller must read or close.
+     *
+     * <p>A request whose whole body was read is sent once more, on a new connection, when the first send failed
+     * without an answer: the upstream closed the pooled keep-alive connection at the instant it was reused, a race
+     * every HTTP/1.1 client meets (RFC 9112 9.3.1 lets a client retry on such a close), and the JDK client retries
+     * itself only for GET and HEAD. A body still streaming from the client cannot be sent twice; its failure stays a
+     * 502 for the caller to retry, as the SDK retries any 5xx.
+     */
     public HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
+        try {
+            return send(incoming);
+        } catch (HttpTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            if (incoming.request().bodyTruncated()) {
+                throw e;
+            }
+            return send(incoming);
+        }
+    }
+
+    private HttpResponse<InputStream> send(Incoming incoming) throws IOException, InterruptedException {
         ProxiedRequest request = incoming.request();
         String query = request.query().isEmpty() ? "" : "?" + request.query();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(upstreamBase + request.path() + query))
@@ -95,6 +117,9 @@ public final class Relay {
     private static HttpRequest.BodyPublisher publisher(Incoming incoming) {
         if (incoming.contentLength() == 0) {
             return HttpRequest.BodyPublishers.noBody();
+        }
+        if (!incoming.request().bodyTruncated()) {
+            return HttpRequest.BodyPublishers.ofByteArray(incoming.request().body()); // whole, so it can be sent again
         }
         HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(incoming::body);
         // a known length is kept (it may be signed); an unknown one goes on chunked, as it came
