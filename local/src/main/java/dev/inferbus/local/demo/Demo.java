@@ -7,13 +7,13 @@ import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.Status;
-import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
@@ -52,42 +52,25 @@ public final class Demo {
     }
 
     /** Runs the demo; returns whether every sample ended as promised. */
-    public boolean run(List<SampleEvents.Sample> samples, Duration timeout) throws InterruptedException {
+    public boolean run(List<SampleEvents.Sample> samples, Duration timeout) {
         List<Tracked> tracked = new ArrayList<>();
         for (SampleEvents.Sample sample : samples) {
             tracked.add(put(sample));
         }
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        int done = 0;
-        while (System.nanoTime() < deadline) {
-            done = 0;
-            for (int i = 0; i < tracked.size(); i++) {
-                Tracked t = tracked.get(i);
-                if (t.row() == null) {
-                    int at = i;
-                    // a request at an asynchronous endpoint is PENDING until its completion arrives
-                    cloud.result(t.key()).filter(StoredResult.Final.class::isInstance).map(r -> ((StoredResult.Final) r).row())
-                            .ifPresent(row -> tracked.set(at, new Tracked(t.sample(), t.eventId(), t.key(), t.route(), row)));
-                }
-                done += tracked.get(i).row() == null ? 0 : 1;
-            }
-            out.printf("waiting for results: %d/%d%n", done, tracked.size());
-            if (done == tracked.size()) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        long rows = cloud.clients().dynamoDb().scan(b -> b.tableName(cloud.tableName()).select("COUNT")).count();
+        Map<String, ResultRow> rows = FinalRows.await(cloud, tracked.stream().map(Tracked::key).toList(), timeout,
+                in -> out.printf("waiting for results: %d/%d%n", in, tracked.size()));
+        tracked.replaceAll(t -> new Tracked(t.sample(), t.eventId(), t.key(), t.route(), rows.get(t.key())));
+        long stored = cloud.clients().dynamoDb().scan(b -> b.tableName(cloud.tableName()).select("COUNT")).count();
         printTable(tracked);
         long ok = tracked.stream().filter(Tracked::expectedOutcome).count();
-        out.printf("%d/%d samples ended as expected; %d rows in %s for %d events; %.1f s%n", ok, tracked.size(), rows,
+        out.printf("%d/%d samples ended as expected; %d rows in %s for %d events; %.1f s%n", ok, tracked.size(), stored,
                 cloud.tableName(), tracked.size(), (System.nanoTime() - start) / 1e9);
         // the template's own policies were enforced on every call: a denial is a missing grant that AWS would refuse too
         long denied = cloud.deniedCalls();
         out.printf("IAM: %d calls denied%n", denied);
         cloud.accessLog().denials().forEach((message, count) -> out.println("  " + count + "x " + message));
-        return ok == tracked.size() && rows == tracked.size() && denied == 0;
+        return ok == tracked.size() && stored == tracked.size() && denied == 0;
     }
 
     private Tracked put(SampleEvents.Sample sample) {

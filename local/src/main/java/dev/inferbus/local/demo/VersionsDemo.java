@@ -8,7 +8,6 @@ import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.ResultsTable;
 import dev.inferbus.events.results.Status;
-import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.LocalCloud;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -204,22 +202,7 @@ public final class VersionsDemo {
         }
     }
 
-    /** The final rows of {@code keys} that appear within {@code timeout} (one look with a zero timeout). */
     private Map<String, ResultRow> await(List<String> keys, Duration timeout) {
-        Map<String, ResultRow> rows = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        do {
-            for (String key : keys) {
-                if (!rows.containsKey(key)) {
-                    Optional<StoredResult> found = cloud.result(key);
-                    found.filter(StoredResult.Final.class::isInstance).map(r -> ((StoredResult.Final) r).row())
-                            .ifPresent(row -> rows.put(key, row));
-                }
-            }
-            if (rows.size() < keys.size() && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
-            }
-        } while (rows.size() < keys.size() && System.nanoTime() < deadline);
-        return rows;
+        return FinalRows.await(cloud, keys, timeout, in -> { });
     }
 }
