@@ -17,8 +17,10 @@ import java.util.Map;
  * reads the catalog, and spread keys that differ in one character.
  *
  * <p>A shadow doubles its route's compute when it scores every request, so it may score a sample: the requests
- * whose sticky key falls in the first {@code shadowPercent} percent of buckets, as a SageMaker shadow variant
- * samples a percentage. A key is then shadowed always or never, so retries and repeats agree.
+ * whose sticky key falls in the first {@code shadowPercent} percent of buckets of a second hash (the key salted),
+ * as a SageMaker shadow variant samples a percentage. A key is then shadowed always or never, so retries and
+ * repeats agree; the second hash keeps the sample independent of the traffic split, so a canary's requests are
+ * shadowed in its share and not never.
  *
  * @param traffic percent per version, in catalog order; they sum to 100
  * @param shadow the shadow version, or null
@@ -28,6 +30,8 @@ public record Rollout(Map<String, Integer> traffic, String shadow, int shadowPer
 
     /** Buckets a key falls into: weights are percent, so 10,000 buckets split them exactly to 0.01 %. */
     static final int BUCKETS = 10_000;
+    /** Prefixed to a key for the shadow's sample: a NUL cannot start a partition key or request id of the contract. */
+    private static final String SHADOW_SALT = "\u0000shadow:";
 
     public Rollout {
         traffic = Collections.unmodifiableMap(new LinkedHashMap<>(traffic));
@@ -74,16 +78,12 @@ public record Rollout(Map<String, Integer> traffic, String shadow, int shadowPer
         return last;
     }
 
-    /**
-     * Whether a request with this sticky key is also scored by the shadow. The same buckets as {@link #choose}:
-     * with a canary, the shadowed sample leans to the versions listed first, which a comparison of shadow and live
-     * does not mind, as every shadowed request is compared with whatever version served it.
-     */
+    /** Whether a request with this sticky key is also scored by the shadow. */
     public boolean shadows(String stickyKey) {
         if (shadow == null) {
             return false;
         }
-        return shadowPercent == 100 || bucket(stickyKey) < shadowPercent * (BUCKETS / 100);
+        return shadowPercent == 100 || bucket(SHADOW_SALT + stickyKey) < shadowPercent * (BUCKETS / 100);
     }
 
     /** Whether some traffic goes to a version other than the live one (a canary). */

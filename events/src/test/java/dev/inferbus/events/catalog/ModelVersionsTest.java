@@ -150,6 +150,25 @@ class ModelVersionsTest {
     }
 
     @Test
+    void aShadowSampleMeetsEveryTrafficVersionInItsShare() {
+        Rollout rollout = new Rollout(ordered("1", 80, "2", 20), "3", 10);
+        SplittableRandom random = new SplittableRandom(23);
+        java.util.Map<String, Integer> shadowedByServed = new java.util.TreeMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            String key = "card-" + random.nextLong(1_000_000_000L);
+            if (rollout.shadows(key)) {
+                shadowedByServed.merge(rollout.choose(key), 1, Integer::sum);
+            }
+        }
+
+        // ~1,000 shadowed keys, of which the canary serves its 20 % (a sample drawn with the traffic's own buckets
+        // would hold none of the canary's keys)
+        int shadowed = shadowedByServed.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(shadowed).isBetween(900, 1_100);
+        assertThat(shadowedByServed.getOrDefault("2", 0) * 100.0 / shadowed).isBetween(16.0, 24.0);
+    }
+
+    @Test
     void aRolloutWithoutAShadowShadowsNothing() {
         assertThat(Rollout.single("1").shadows("anything")).isFalse();
         assertThat(new Rollout(ordered("1", 90, "2", 10), null).shadows("anything")).isFalse();

@@ -136,8 +136,12 @@ class CachedPipelineTest {
 
     @Test
     void aRepeatedInputReusesTheStoredOutputWithoutRunningTheModelOrItsShadow() {
-        InferencePipeline pipeline = pipeline(CatalogLoader.load(Path.of("../samples/catalog.yaml")));
-        ResultRow first = run(pipeline, "the quick brown fox", null);
+        ModelCatalog shadowed = CatalogLoader.load(Path.of("../samples/catalog.yaml"));
+        InferencePipeline pipeline = pipeline(shadowed);
+        // a key in the shadow's sample, so that the first answer has a shadow for the cached one to lack
+        String key = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> "sampled-" + i)
+                .filter(shadowed.find(MODEL).orElseThrow().rollout()::shadows).findFirst().orElseThrow();
+        ResultRow first = run(pipeline, "the quick brown fox", null, key);
         int calls = modelCalls.get();
         ResultRow again = run(pipeline, "the quick brown fox", null);
 
@@ -235,7 +239,10 @@ class CachedPipelineTest {
     }
 
     private ResultRow run(InferencePipeline pipeline, String text, String version) {
-        String requestId = "req-" + ids.incrementAndGet();
+        return run(pipeline, text, version, "req-" + ids.incrementAndGet());
+    }
+
+    private ResultRow run(InferencePipeline pipeline, String text, String version, String requestId) {
         InferencePipeline.Report report = pipeline.process(List.of(new InferencePipeline.Record("m-" + requestId,
                 event(requestId, text, version, null))));
         assertThat(report.count(InferencePipeline.Fate.COMPLETED)).as(report.toString()).isEqualTo(1);
