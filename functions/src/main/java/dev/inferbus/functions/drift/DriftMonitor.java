@@ -2,6 +2,7 @@ package dev.inferbus.functions.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.drift.DriftReference;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.TaskModel;
@@ -39,7 +40,10 @@ public final class DriftMonitor {
             ModelSpec spec = model.spec();
             String folder = spec.artifactFolder();
             String file = (folder.isEmpty() ? "" : folder + "/") + DriftReference.FILE;
-            DriftReference reference = artifacts.exists(file) ? DriftReference.read(artifacts.fetch(file)) : null;
+            // a reference bins its task's columns: a tensor model that calls the same graph raw shares its folder,
+            // not its columns
+            DriftReference reference = spec.task() != Task.TENSOR && artifacts.exists(file)
+                    ? DriftReference.read(artifacts.fetch(file)) : null;
             tracked.put(key(spec), new Tracked(Profiler.of(model), reference == null ? null : new DriftWindow(reference),
                     reference == null ? List.of() : List.copyOf(reference.labels().keySet())));
         }
