@@ -44,10 +44,14 @@ public final class OnnxTextModels implements AutoCloseable {
         this.byArtifact = byArtifact;
     }
 
-    /** Loads the local artifacts of {@code gpuModels}; every one of them must name one. */
+    /** Loads the local artifacts of the text models among {@code gpuModels}; every one of them must name one. */
     public static OnnxTextModels load(List<ModelSpec> gpuModels, ArtifactSource artifacts) throws IOException {
         Map<String, ModelSpec> specByArtifact = new LinkedHashMap<>();
         for (ModelSpec model : gpuModels) {
+            if (model.task() != Task.TEXT_EMBEDDING) {
+                // a tensor endpoint's graph is served by OnnxTensorModels
+                continue;
+            }
             String artifact = model.endpoint().localArtifact();
             if (artifact == null) {
                 throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local "
