@@ -17,6 +17,7 @@ import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.events.catalog.Trigger;
 import dev.inferbus.events.contract.ErrorCode;
+import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.functions.tensor.TensorRequest;
 import dev.inferbus.samples.sensor.VibrationGenerator;
 import java.io.IOException;
@@ -150,6 +151,37 @@ class TensorModelTest {
                 assertThat(pooled[d]).as("text %d dim %d", i, d).isCloseTo(embedding.get(d).floatValue(), within(1e-5f));
             }
         }
+    }
+
+    @Test
+    void theDemosRawSamplesScoreAsTheTaskSamplesWhoseInputTheyCarry() throws Exception {
+        List<SampleEvents.Sample> raw = SampleEvents.valid().stream().filter(s -> s.model().endsWith("-raw")).toList();
+        assertThat(raw).extracting(SampleEvents.Sample::model)
+                .containsExactlyInAnyOrder("fraud-scorer-raw", "sensor-anomaly-raw", "sentence-embedder-raw");
+        for (SampleEvents.Sample sample : raw) {
+            JsonNode detail = sample.event().get("detail");
+            SampleEvents.Sample mirrored = SampleEvents.valid().stream()
+                    .filter(s -> s.requestId().equals(detail.get("attributes").get("sameInputAs").asText())).findFirst().orElseThrow();
+            TaskModel<?> task = TestModels.model(mirrored.model());
+            JsonNode expected = task.predict(cast(List.of(task.prepare(mirrored.event().get("detail").get("input"), AT)))).get(0);
+            TaskModel<TensorRequest> model = sample.model().equals("sentence-embedder-raw") ? minilmRaw
+                    : cast(TestModels.model(sample.model()));
+            JsonNode output = only(model, detail.get("input")).get("outputs").get(0);
+            if (expected.has("score")) {
+                assertThat(output.get("data").get(0).floatValue()).as(sample.name()).isEqualTo(expected.get("score").floatValue());
+            } else {
+                int seq = (int) output.get("shape").get(1).asLong();
+                float[] pooled = meanPoolNormalize(output.get("data"), seq, 384);
+                for (int d = 0; d < 384; d++) {
+                    assertThat(pooled[d]).as(sample.name()).isCloseTo(expected.get("embedding").get(d).floatValue(), within(1e-5f));
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
     }
 
     @Test
