@@ -2,7 +2,6 @@ package dev.inferbus.functions.drift;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.ModelSpec;
-import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.drift.DriftReference;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.TaskModel;
@@ -40,9 +39,7 @@ public final class DriftMonitor {
             ModelSpec spec = model.spec();
             String folder = spec.artifactFolder();
             String file = (folder.isEmpty() ? "" : folder + "/") + DriftReference.FILE;
-            // a reference bins its task's columns: a tensor model that calls the same graph raw shares its folder,
-            // not its columns
-            DriftReference reference = spec.task() != Task.TENSOR && artifacts.exists(file)
+            DriftReference reference = DriftReference.appliesTo(spec.task()) && artifacts.exists(file)
                     ? DriftReference.read(artifacts.fetch(file)) : null;
             tracked.put(key(spec), new Tracked(Profiler.of(model), reference == null ? null : new DriftWindow(reference),
                     reference == null ? List.of() : List.copyOf(reference.labels().keySet())));
