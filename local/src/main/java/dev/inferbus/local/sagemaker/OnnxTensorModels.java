@@ -38,11 +38,7 @@ public final class OnnxTensorModels implements AutoCloseable {
             if (model.task() != Task.TENSOR) {
                 continue;
             }
-            String artifact = model.endpoint().localArtifact();
-            if (artifact == null) {
-                throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local "
-                        + "endpoint " + model.endpoint().name() + " has nothing to serve");
-            }
+            String artifact = OnnxTextModels.localArtifact(model);
             // the endpoint's own limits: Triton's would be its configuration's, the forwarder checked the catalog's
             specByEndpoint.put(model.endpoint().name(), new ModelSpec("local-" + model.endpoint().name(), "1", Task.TENSOR,
                     Tier.CPU, Trigger.SQS, artifact, new BatchSpec(1, 0, 1), null, model.limits(), new FunctionSpec(1024, 30), 0));
