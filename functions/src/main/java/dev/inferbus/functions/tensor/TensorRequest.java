@@ -76,7 +76,12 @@ public record TensorRequest(List<Tensor> inputs, List<String> outputs, String po
         }
         List<String> outputs = new ArrayList<>();
         for (JsonNode output : input.path("outputs")) {
-            outputs.add(output.get("name").asText());
+            String name = output.get("name").asText();
+            if (outputs.contains(name)) {
+                throw InvalidInputException.invalid(pointer + "/outputs/" + outputs.size() + "/name: '" + name
+                        + "' is already asked for at outputs/" + outputs.indexOf(name));
+            }
+            outputs.add(name);
         }
         return new TensorRequest(tensors, outputs, pointer);
     }

@@ -7,6 +7,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,8 @@ public record TensorSignature(Map<String, Declared> inputs, Map<String, Declared
     }
 
     public TensorSignature {
-        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
-        outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     }
 
     /**

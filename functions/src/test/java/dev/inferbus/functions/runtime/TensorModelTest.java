@@ -200,6 +200,11 @@ class TensorModelTest {
         refused(fraudRaw, with(tensor("features", "FP32", List.of(1L, 8L), eight),
                 in -> in.putArray("outputs").addObject().put("name", "label")), AT + "/outputs/0/name");
         refused(minilmRaw, tensor("input_ids", "INT64", List.of(1L, 2L), ints(101, 102)), AT + "/inputs");
+        refused(fraudRaw, with(tensor("features", "FP32", List.of(1L, 8L), eight), in -> {
+            ArrayNode outputs = in.putArray("outputs");
+            outputs.addObject().put("name", "score");
+            outputs.addObject().put("name", "score");
+        }), AT + "/outputs/1/name");
         // the data
         refused(fraudRaw, tensor("features", "FP32", List.of(2L, 8L), eight), AT + "/inputs/0/data");
         refused(fraudRaw, with(tensor("features", "FP32", List.of(1L, 8L), rows(1, 1f)),
