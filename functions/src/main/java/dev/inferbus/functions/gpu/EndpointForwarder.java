@@ -42,7 +42,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncCli
  *
  * <p>Real-time: a version's inputs travel {@code maxRequestBatch} to a call in the endpoint's wire format, at most
  * {@link EndpointSpec#callsPerInvocation()} calls in flight; each embedding of a response goes back to its
- * request, and a call the container refuses is split to fail only the texts it refuses. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
+ * request, and a call the container refuses is split to fail only the texts it refuses (a tensor model's request
+ * travels alone: the catalog holds its endpoint to one per call). What a call carries and what comes back is the
+ * task's {@link TaskPayload}. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
  * it), its payload put to {@code s3://<bucket>/async-in/<requestId>.json}, and the endpoint invoked with that
  * input location; the completion handler ends the row.
  */
