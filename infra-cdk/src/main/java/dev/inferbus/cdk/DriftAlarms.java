@@ -34,7 +34,7 @@ public final class DriftAlarms extends Construct {
         super(scope, id);
         Path root = modelsDirectory.toAbsolutePath().getParent();
         for (ModelSpec model : catalog.models()) {
-            boolean referenced = model.tier() == Tier.CPU && model.allVersions().stream()
+            boolean referenced = model.tier() == Tier.CPU && DriftReference.appliesTo(model.task()) && model.allVersions().stream()
                     .anyMatch(v -> Files.isRegularFile(root.resolve(v.artifactFolder()).resolve(DriftReference.FILE)));
             if (!referenced) {
                 continue;

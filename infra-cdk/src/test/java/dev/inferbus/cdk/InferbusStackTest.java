@@ -24,7 +24,7 @@ class InferbusStackTest {
         Map<String, Map<String, Object>> functions = synth.resources("AWS::Lambda::Function");
         List<Map<String, Object>> ours = functions.values().stream()
                 .filter(f -> String.valueOf(f.get("Handler")).startsWith("dev.inferbus.functions.handler.")).toList();
-        assertThat(ours).hasSize(6);
+        assertThat(ours).hasSize(7);
         assertThat(ours).allSatisfy(f -> {
             assertThat(f.get("Runtime")).isEqualTo("java21");
             assertThat(f.get("SnapStart")).isEqualTo(Map.of("ApplyOn", "PublishedVersions"));
@@ -37,8 +37,9 @@ class InferbusStackTest {
                 "dev.inferbus.functions.handler.KinesisBatchHandler::handleRequest",
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
+                "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.AsyncCompletionHandler::handleRequest");
-        assertThat(synth.resources("AWS::Lambda::Alias").values()).hasSize(6)
+        assertThat(synth.resources("AWS::Lambda::Alias").values()).hasSize(7)
                 .allSatisfy(a -> assertThat(a.get("Name")).isEqualTo("live"));
         synth.template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "dev.inferbus.functions.handler.SqsBatchHandler::handleRequest", "MemorySize", 2048, "Timeout", 120));
@@ -265,10 +266,14 @@ class InferbusStackTest {
                 "ClientConfig", Map.of("MaxConcurrentInvocationsPerInstance", 2),
                 "OutputConfig", Match.objectLike(Map.of("NotificationConfig", Match.objectLike(Map.of(
                         "SuccessTopic", Match.anyValue(), "ErrorTopic", Match.anyValue())))))))));
-        // document-embedder's two versions are two endpoints; archive-embedder's one is one
+        // document-embedder's two versions are two endpoints; archive-embedder's and sentence-embedder-raw's one are one
         assertThat(synth.resources("AWS::SageMaker::Endpoint").values()).extracting(e -> e.get("EndpointName"))
-                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async");
-        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(3);
+                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async", "inferbus-tensor-minilm");
+        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(4);
+        // the tensor model's endpoint runs Triton from its model repository
+        synth.template.hasResourceProperties("AWS::SageMaker::Model", Match.objectLike(Map.of("PrimaryContainer", Match.objectLike(Map.of(
+                "Image", "785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-tritonserver:24.09-py3",
+                "ModelDataUrl", "s3://inferbus-model-artifacts/triton/sentence-embedder/1/model.tar.gz")))));
         synth.template.hasResourceProperties("AWS::SageMaker::EndpointConfig", Match.objectLike(Map.of("ProductionVariants", List.of(
                 Match.objectLike(Map.of("InstanceType", "ml.g6.xlarge"))))));
         // maxConcurrency 4 → two forwarders of two calls each; maxConcurrency 2 → two of one
@@ -280,7 +285,8 @@ class InferbusStackTest {
                 .flatMap(p -> ((List<Map<String, Object>>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement")).stream())
                 .filter(st -> String.valueOf(st.get("Action")).startsWith("sagemaker:"))
                 .map(st -> st.get("Action") + " " + JSON.valueToTree(st.get("Resource")).toString()).toList();
-        assertThat(invokeGrants).hasSize(3);
+        assertThat(invokeGrants).hasSize(4);
+        assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-tensor-minilm\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed-v2\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpointAsync ").endsWith(":endpoint/inferbus-embed-async\"]]}"));
@@ -293,11 +299,11 @@ class InferbusStackTest {
                 .filteredOn(p -> p.contains("\"model\":[\"document-embedder\"]")).hasSize(1);
         // a forwarder per gpu model, none per version
         assertThat(synth.resources("AWS::Lambda::Function").values()).extracting(f -> String.valueOf(f.get("Handler")))
-                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(2);
+                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(3);
         assertThat(synth.resources("AWS::CloudWatch::Alarm").values())
                 .filteredOn(a -> "Invocation5XXErrors".equals(a.get("MetricName")))
                 .extracting(a -> CdkJson.write(a.get("Dimensions")))
-                .hasSize(3).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
+                .hasSize(4).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
     }
 
     @Test

@@ -134,11 +134,15 @@ public final class CatalogLoader {
             require(trigger == Trigger.SQS, where + "a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got "
                     + trigger.wireName() + (trigger == Trigger.KINESIS ? " (a kinesis trigger on gpu cannot keep per-key order across endpoint calls)" : ""));
             // The forwarder checks inputs before it spends endpoint capacity, and maps outputs back to the task's shape:
-            // it knows those for text only (hf-tei is a text protocol; kserve-v2 carries the texts as a BYTES tensor).
-            require(task == Task.TEXT_EMBEDDING, where + "the gpu tier forwards text-embedding models; a "
-                    + task.wireName() + " model runs on the cpu tier");
+            // it knows those for text (hf-tei is a text protocol; kserve-v2 carries the texts as a BYTES tensor) and
+            // for named tensors, which kserve-v2 carries as they are.
+            require(task == Task.TEXT_EMBEDDING || task == Task.TENSOR, where + "the gpu tier forwards text-embedding"
+                    + " and tensor models; a " + task.wireName() + " model runs on the cpu tier");
         }
         List<ModelVersion> versions = versions(m, tier, where);
+        if (task == Task.TENSOR) {
+            versions.stream().map(ModelVersion::endpoint).filter(Objects::nonNull).forEach(e -> tensorEndpoint(e, where));
+        }
         Rollout rollout = rollout(m.rollout(), versions, tier, where);
         ModelVersion live = versions.stream().filter(v -> v.version().equals(rollout.live())).findFirst().orElseThrow();
         require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
@@ -152,6 +156,19 @@ public final class CatalogLoader {
         return new ModelSpec(m.id(), live.version(), task, tier, trigger, live.artifact(), batch, live.endpoint(),
                 limits(m.limits(), where), function(m.function(), tier, needed, where), shards, versions, rollout,
                 cache(m.cache(), tier, where));
+    }
+
+    /**
+     * A tensor model's endpoint: Triton (kserve-v2) takes named tensors as they are; a request's tensors are its own
+     * call, as their shapes are the request's (Triton, not the forwarder, knows which of them could share a batch);
+     * and an asynchronous completion reads embeddings only.
+     */
+    private static void tensorEndpoint(EndpointSpec e, String where) {
+        require(e.format() == EndpointSpec.Format.KSERVE_V2, where + "a tensor model's endpoint.format must be kserve-v2"
+                + " (the KServe v2 inference protocol of Triton), got " + e.format().wireName());
+        require(e.mode() == EndpointSpec.Mode.REALTIME, where + "a tensor model's endpoint.mode must be realtime");
+        require(e.maxRequestBatch() == 1, where + "a tensor model's endpoint.maxRequestBatch must be 1 (one request's"
+                + " tensors per call), got " + e.maxRequestBatch());
     }
 
     /** A model's versions: its {@code versions} list, or one version made of its own version, artifact and endpoint. */
@@ -317,12 +334,14 @@ public final class CatalogLoader {
             return d;
         }
         InputLimits l = new InputLimits(or(raw.maxInlineInputBytes(), d.maxInlineInputBytes()),
-                or(raw.maxInputBytes(), d.maxInputBytes()), or(raw.maxTextChars(), d.maxTextChars()));
+                or(raw.maxInputBytes(), d.maxInputBytes()), or(raw.maxTextChars(), d.maxTextChars()),
+                or(raw.maxTensorElements(), d.maxTensorElements()));
         // An inline input travels inside an EventBridge event, which is capped at 256 KB.
         require(l.maxInlineInputBytes() >= 1 && l.maxInlineInputBytes() <= 200 * 1024,
                 where + "limits.maxInlineInputBytes must be 1..204800, got " + l.maxInlineInputBytes());
         require(l.maxInputBytes() >= l.maxInlineInputBytes(), where + "limits.maxInputBytes must be >= maxInlineInputBytes");
         require(l.maxTextChars() >= 1, where + "limits.maxTextChars must be positive");
+        require(l.maxTensorElements() >= 1, where + "limits.maxTensorElements must be positive");
         return l;
     }
 
@@ -395,7 +414,8 @@ public final class CatalogLoader {
     private record RawContainer(String image, String modelData, java.util.Map<String, String> environment) {
     }
 
-    private record RawLimits(Integer maxInlineInputBytes, Integer maxInputBytes, Integer maxTextChars) {
+    private record RawLimits(Integer maxInlineInputBytes, Integer maxInputBytes, Integer maxTextChars,
+                             Integer maxTensorElements) {
     }
 
     private record RawFunction(Integer memoryMb, Integer timeoutSeconds) {

@@ -7,7 +7,13 @@ public enum Task {
     /** {@code {features:{name:number}}} → {@code {label, score}}. */
     TABULAR_CLASSIFICATION("tabular-classification"),
     /** {@code {readings:[number]}} → {@code {score, anomalous}}. */
-    ANOMALY_DETECTION("anomaly-detection");
+    ANOMALY_DETECTION("anomaly-detection"),
+    /**
+     * Any ONNX graph called raw: {@code {inputs:[{name, shape, datatype, data}], outputs?:[{name}]}} →
+     * {@code {outputs:[{name, shape, datatype, data}]}}, named tensors as the KServe v2 inference protocol has them,
+     * checked against the inputs the model itself declares.
+     */
+    TENSOR("tensor");
 
     private final String wireName;
 

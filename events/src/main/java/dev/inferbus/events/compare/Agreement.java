@@ -8,9 +8,11 @@ import dev.inferbus.events.catalog.Task;
  * re-scoring against the original).
  *
  * @param measure for embeddings the cosine of the two vectors (1 = same direction); for classification and anomaly
- *                detection |Δscore|
+ *                detection |Δscore|; for tensors the largest |Δ| of an element
  * @param disagrees whether the pair would change what a consumer does: embeddings under
- *                  {@link #EMBEDDING_AGREEMENT}, another label, another anomaly flag
+ *                  {@link #EMBEDDING_AGREEMENT}, another label, another anomaly flag, tensors of other names, types
+ *                  or shapes, or another non-numeric element (the numbers' meaning is the model's, so no gap between
+ *                  them is judged here)
  */
 public record Agreement(double measure, boolean disagrees) {
 
@@ -30,7 +32,36 @@ public record Agreement(double measure, boolean disagrees) {
             }
             case TABULAR_CLASSIFICATION -> new Agreement(scoreGap(a, b), !text(a, "label").equals(text(b, "label")));
             case ANOMALY_DETECTION -> new Agreement(scoreGap(a, b), flag(a) != flag(b));
+            case TENSOR -> tensors(a.path("outputs"), b.path("outputs"));
         };
+    }
+
+    /** Output tensors paired in order: a differing name, datatype or shape is a disagreement, as is a longer list. */
+    private static Agreement tensors(JsonNode a, JsonNode b) {
+        if (!a.isArray() || !b.isArray()) {
+            throw new IllegalArgumentException("a tensor output needs an 'outputs' array");
+        }
+        double gap = 0;
+        boolean disagrees = a.size() != b.size();
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            JsonNode x = a.get(i);
+            JsonNode y = b.get(i);
+            if (!x.path("name").equals(y.path("name")) || !x.path("datatype").equals(y.path("datatype"))
+                    || !x.path("shape").equals(y.path("shape")) || x.path("data").size() != y.path("data").size()) {
+                disagrees = true;
+                continue;
+            }
+            for (int k = 0; k < x.path("data").size(); k++) {
+                JsonNode u = x.path("data").get(k);
+                JsonNode v = y.path("data").get(k);
+                if (u.isNumber() && v.isNumber()) {
+                    gap = Math.max(gap, Math.abs(u.asDouble() - v.asDouble()));
+                } else if (!u.equals(v)) {
+                    disagrees = true;
+                }
+            }
+        }
+        return new Agreement(gap, disagrees);
     }
 
     private static double cosine(JsonNode a, JsonNode b) {

@@ -14,12 +14,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The three detail schemas, validated with JSON pointers so that every message names its field. */
+/**
+ * The three detail schemas, and the schema of the tensor task's input, validated with JSON pointers so that every
+ * message names its field.
+ */
 public final class ContractSchemas {
 
     private final JsonSchema requested;
     private final JsonSchema completed;
     private final JsonSchema failed;
+    private final JsonSchema tensorInput;
 
     ContractSchemas() {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -31,6 +35,16 @@ public final class ContractSchemas {
         requested = load(factory, config, "inference-requested");
         completed = load(factory, config, "inference-completed");
         failed = load(factory, config, "inference-failed");
+        tensorInput = load(factory, config, "tensor-input");
+    }
+
+    /** The schemas, loaded once for a runtime that has no codec at hand: they are immutable and thread-safe. */
+    public static ContractSchemas shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared {
+        static final ContractSchemas INSTANCE = new ContractSchemas();
     }
 
     private static JsonSchema load(JsonSchemaFactory factory, SchemaValidatorsConfig config, String name) {
@@ -56,6 +70,11 @@ public final class ContractSchemas {
 
     public List<String> checkFailed(JsonNode detail) {
         return check(failed, detail, "");
+    }
+
+    /** Problems of a tensor task's {@code input}, each "pointer: what was expected"; empty when valid. */
+    public List<String> checkTensorInput(JsonNode input, String pointerPrefix) {
+        return check(tensorInput, input, pointerPrefix);
     }
 
     private static List<String> check(JsonSchema schema, JsonNode node, String pointerPrefix) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.inferbus.events.catalog.Task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +31,14 @@ public record DriftReference(String model, String version, String source, int ro
                              Map<String, Double> labels) {
 
     public static final String FILE = "reference.json";
+
+    /**
+     * Whether a model of {@code task} reads the reference beside its ONNX file: a reference bins its task's named
+     * columns, and a tensor model that calls the same graph raw shares the folder, not the columns.
+     */
+    public static boolean appliesTo(Task task) {
+        return task != Task.TENSOR;
+    }
     /** The labels an anomaly model's {@code anomalous} flag is counted under, false then true. */
     public static final List<String> ANOMALY_LABELS = List.of("normal", "anomalous");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -18,7 +18,7 @@ class CatalogLoaderTest {
 
         assertThat(catalog.bus()).isEqualTo("inferbus");
         assertThat(catalog.ids()).containsExactly("fraud-scorer", "sentence-embedder", "sensor-anomaly",
-                "document-embedder", "archive-embedder");
+                "document-embedder", "archive-embedder", "fraud-scorer-raw", "sensor-anomaly-raw", "sentence-embedder-raw");
         ModelSpec embedder = catalog.find("sentence-embedder").orElseThrow();
         assertThat(embedder.task()).isEqualTo(Task.TEXT_EMBEDDING);
         assertThat(embedder.batch()).isEqualTo(new BatchSpec(100, 1, 1));
@@ -33,12 +33,27 @@ class CatalogLoaderTest {
         assertThat(gpu.endpoint().maxRequestBatch()).isEqualTo(1);
         assertThat(catalog.find("sensor-anomaly").orElseThrow().shards()).isEqualTo(2);
         assertThat(catalog.find("fraud-scorer").orElseThrow().batch().size()).isEqualTo(1);
+        ModelSpec raw = catalog.find("sentence-embedder-raw").orElseThrow();
+        assertThat(raw.task()).isEqualTo(Task.TENSOR);
+        assertThat(raw.endpoint().format()).isEqualTo(EndpointSpec.Format.KSERVE_V2);
+        assertThat(raw.limits().maxTensorElements()).isEqualTo(InputLimits.DEFAULT.maxTensorElements());
+    }
+
+    @Test
+    void readsTheTensorElementLimit() {
+        ModelCatalog catalog = CatalogLoader.parse("""
+                bus: inferbus
+                models:
+                  - {id: a, task: tensor, tier: cpu, trigger: sqs, artifact: a.onnx, limits: {maxTensorElements: 4096}}
+                """, "c.yaml");
+
+        assertThat(catalog.find("a").orElseThrow().limits().maxTensorElements()).isEqualTo(4096);
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             duplicate id        | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx}\\n  - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: b.onnx} | models[1] (a): duplicate id 'a'
-            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection)
+            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection, tensor)
             gpu no endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs} | models[0] (a): a gpu model needs an 'endpoint'
             cpu no artifact     | - {id: a, task: text-embedding, tier: cpu, trigger: sqs} | models[0] (a): a cpu model needs an 'artifact'
             kinesis on gpu      | - {id: a, task: text-embedding, tier: gpu, trigger: kinesis, endpoint: {name: e, mode: realtime}} | models[0] (a): a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got kinesis
@@ -50,7 +65,11 @@ class CatalogLoaderTest {
             big sqs no window   | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, batch: {size: 50}} | models[0] (a): an SQS batch.size over 10 needs batch.windowSeconds >= 1
             batch on direct     | - {id: a, task: text-embedding, tier: cpu, trigger: eventbridge, artifact: a.onnx, batch: {size: 5}} | models[0] (a): 'batch' does not apply to an eventbridge trigger
             shards on sqs       | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, shards: 2} | models[0] (a): 'shards' applies to kinesis-triggered models only
-            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding models; a tabular-classification model runs on the cpu tier
+            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding and tensor models; a tabular-classification model runs on the cpu tier
+            tensor on hf-tei    | - {id: a, task: tensor, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, maxRequestBatch: 1}} | models[0] (a): a tensor model's endpoint.format must be kserve-v2 (the KServe v2 inference protocol of Triton), got hf-tei
+            tensor async        | - {id: a, task: tensor, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, format: kserve-v2, existing: true}} | models[0] (a): a tensor model's endpoint.mode must be realtime
+            tensor batched call | - {id: a, task: tensor, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2, existing: true}} | models[0] (a): a tensor model's endpoint.maxRequestBatch must be 1 (one request's tensors per call), got 16
+            zero tensor limit   | - {id: a, task: tensor, tier: cpu, trigger: sqs, artifact: a.onnx, limits: {maxTensorElements: 0}} | models[0] (a): limits.maxTensorElements must be positive
             batched async       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, maxRequestBatch: 8}} | models[0] (a): endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got 8
             kserve no image     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2}} | models[0] (a): endpoint.container.image is required to create a kserve-v2 endpoint
             model data not s3   | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, container: {modelData: /tmp/m.tar.gz}}} | models[0] (a): endpoint.container.modelData must be an s3:// URI, got /tmp/m.tar.gz

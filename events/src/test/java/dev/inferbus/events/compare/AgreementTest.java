@@ -24,6 +24,21 @@ class AgreementTest {
     }
 
     @Test
+    void tensorsAgreeByTheirLargestElementGapAndDisagreeOnAnotherShape() {
+        JsonNode a = json("{\"outputs\":[{\"name\":\"s\",\"datatype\":\"FP32\",\"shape\":[2,1],\"data\":[0.5,0.25]}]}");
+        JsonNode b = json("{\"outputs\":[{\"name\":\"s\",\"datatype\":\"FP32\",\"shape\":[2,1],\"data\":[0.5,0.75]}]}");
+        JsonNode other = json("{\"outputs\":[{\"name\":\"s\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[0.5,0.25]}]}");
+
+        Agreement close = Agreement.of(Task.TENSOR, a, b);
+        Agreement reshaped = Agreement.of(Task.TENSOR, a, other);
+
+        assertThat(close.measure()).isCloseTo(0.5, within(1e-12));
+        assertThat(close.disagrees()).isFalse();
+        assertThat(reshaped.disagrees()).isTrue();
+        assertThatThrownBy(() -> Agreement.of(Task.TENSOR, json("{}"), a)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void embeddingsAgreeByCosineWhateverTheirLengths() {
         // (3,4)·(6,8) = 50 over |5|·|10| = 1: a dot product alone (50) or unnormalized distance would not say 1
         Agreement same = Agreement.of(Task.TEXT_EMBEDDING, json("{\"embedding\":[3,4],\"dim\":2}"),

@@ -30,9 +30,13 @@ class RouteTest {
     @Test
     void groupsCpuModelsByTriggerAndGivesEachGpuEndpointItsOwnRoute() {
         assertThat(catalog.routes()).extracting(Route::name).containsExactly(
-                "cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed", "gpu-inferbus-embed-async", "reject");
+                "cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed", "gpu-inferbus-embed-async",
+                "gpu-inferbus-tensor-minilm", "reject");
         assertThat(catalog.routes()).extracting(Route::target).containsExactly(Route.Target.FUNCTION,
-                Route.Target.QUEUE, Route.Target.STREAM, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.FUNCTION);
+                Route.Target.QUEUE, Route.Target.STREAM, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.QUEUE,
+                Route.Target.FUNCTION);
+        assertThat(catalog.routes().get(0).modelIds()).containsExactly("fraud-scorer", "fraud-scorer-raw");
+        assertThat(catalog.routes().get(1).modelIds()).containsExactly("sentence-embedder", "sensor-anomaly-raw");
     }
 
     @Test
@@ -65,10 +69,11 @@ class RouteTest {
         Route reject = catalog.routes().get(catalog.routes().size() - 1);
 
         assertThat(direct.eventPattern())
-                .isEqualTo("{\"detail-type\":[\"InferenceRequested\"],\"detail\":{\"model\":[\"fraud-scorer\"]}}");
+                .isEqualTo("{\"detail-type\":[\"InferenceRequested\"],\"detail\":{\"model\":[\"fraud-scorer\",\"fraud-scorer-raw\"]}}");
         assertThat(reject.eventPattern()).isEqualTo("{\"detail-type\":[\"InferenceRequested\"],\"$or\":["
                 + "{\"detail\":{\"model\":[{\"anything-but\":[\"fraud-scorer\",\"sentence-embedder\",\"sensor-anomaly\","
-                + "\"document-embedder\",\"archive-embedder\"]}]}},{\"detail\":{\"model\":[{\"exists\":false}]}}]}");
+                + "\"document-embedder\",\"archive-embedder\",\"fraud-scorer-raw\",\"sensor-anomaly-raw\","
+                + "\"sentence-embedder-raw\"]}]}},{\"detail\":{\"model\":[{\"exists\":false}]}}]}");
     }
 
     @Test

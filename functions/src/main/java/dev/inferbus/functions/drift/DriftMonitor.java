@@ -39,7 +39,8 @@ public final class DriftMonitor {
             ModelSpec spec = model.spec();
             String folder = spec.artifactFolder();
             String file = (folder.isEmpty() ? "" : folder + "/") + DriftReference.FILE;
-            DriftReference reference = artifacts.exists(file) ? DriftReference.read(artifacts.fetch(file)) : null;
+            DriftReference reference = DriftReference.appliesTo(spec.task()) && artifacts.exists(file)
+                    ? DriftReference.read(artifacts.fetch(file)) : null;
             tracked.put(key(spec), new Tracked(Profiler.of(model), reference == null ? null : new DriftWindow(reference),
                     reference == null ? List.of() : List.copyOf(reference.labels().keySet())));
         }

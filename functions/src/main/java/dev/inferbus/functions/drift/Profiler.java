@@ -42,6 +42,8 @@ public interface Profiler {
                 String label = DriftReference.ANOMALY_LABELS.get(output.get("anomalous").booleanValue() ? 1 : 0);
                 return new Observation(stats, score, label, values);
             };
+            // a raw graph's tensors name nothing drift could bin or chart: its requests are only counted
+            case TENSOR -> (input, output) -> new Observation(Map.of(), null, null, Map.of());
             case TEXT_EMBEDDING -> {
                 TextEmbeddingModel text = (TextEmbeddingModel) model;
                 // tokenized a second time, as the model saw it: a short text costs tens of microseconds against

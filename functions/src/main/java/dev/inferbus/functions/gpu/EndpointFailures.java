@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.batch.Outcome;
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -60,14 +61,24 @@ public final class EndpointFailures {
      * process it (TEI: the tokenizer failed on it). Anything else is sorted as for any call.
      */
     public static Outcome classifyText(Throwable error, String endpoint) {
+        return refusal(error, endpoint, Map.of(413, ErrorCode.INPUT_TOO_LARGE, 422, ErrorCode.INVALID_INPUT));
+    }
+
+    /**
+     * The failure of a call that carried one request's tensors: Triton answers 400 for tensors its model does not
+     * take (an unknown input, another datatype or shape: the KServe v2 protocol's failed inference request), which
+     * is that request's own input. Anything else is sorted as for any call.
+     */
+    public static Outcome classifyTensors(Throwable error, String endpoint) {
+        return refusal(error, endpoint, Map.of(400, ErrorCode.INVALID_INPUT));
+    }
+
+    /** A permanent failure whose container status {@code codes} names is the request's own, with that code. */
+    private static Outcome refusal(Throwable error, String endpoint, Map<Integer, ErrorCode> codes) {
         Outcome outcome = classify(error, endpoint);
         if (outcome instanceof Outcome.Failed failed && cause(error) instanceof ModelErrorException model
-                && model.originalStatusCode() != null) {
-            return switch (model.originalStatusCode()) {
-                case 413 -> new Outcome.Failed(ErrorCode.INPUT_TOO_LARGE, failed.message());
-                case 422 -> new Outcome.Failed(ErrorCode.INVALID_INPUT, failed.message());
-                default -> outcome;
-            };
+                && model.originalStatusCode() != null && codes.containsKey(model.originalStatusCode())) {
+            return new Outcome.Failed(codes.get(model.originalStatusCode()), failed.message());
         }
         return outcome;
     }

@@ -1,5 +1,6 @@
 package dev.inferbus.functions.gpu;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.contract.Decoded;
@@ -14,7 +15,6 @@ import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.runtime.InvalidInputException;
-import dev.inferbus.functions.runtime.TextEmbeddings;
 import dev.inferbus.functions.tracing.InvocationTrace;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -42,7 +42,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncCli
  *
  * <p>Real-time: a version's inputs travel {@code maxRequestBatch} to a call in the endpoint's wire format, at most
  * {@link EndpointSpec#callsPerInvocation()} calls in flight; each embedding of a response goes back to its
- * request, and a call the container refuses is split to fail only the texts it refuses. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
+ * request, and a call the container refuses is split to fail only the texts it refuses (a tensor model's request
+ * travels alone: the catalog holds its endpoint to one per call). What a call carries and what comes back is the
+ * task's {@link TaskPayload}. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
  * it), its payload put to {@code s3://<bucket>/async-in/<requestId>.json}, and the endpoint invoked with that
  * input location; the completion handler ends the row.
  */
@@ -100,7 +102,7 @@ public final class EndpointForwarder implements Scorer {
         for (int i = 0; i < requests.size(); i++) {
             ScoringRequest request = requests.get(i);
             try {
-                TextEmbeddings.text(request.input(), request.inputPointer(), request.model().limits());
+                TaskPayload.of(request.model()).check(request.input(), request.inputPointer(), request.model());
                 byVersion.computeIfAbsent(request.model(), k -> new ArrayList<>()).add(i);
             } catch (InvalidInputException e) {
                 outcomes[i] = new Outcome.Failed(e.code(), e.getMessage());
@@ -178,16 +180,17 @@ public final class EndpointForwarder implements Scorer {
 
     private CompletableFuture<Void> call(EndpointSpec endpoint, List<Integer> chunk, List<ScoringRequest> requests,
                                          Outcome[] outcomes, AtomicInteger splitCalls, Deadline deadline, Duration callTimeout) {
-        WireFormat format = WireFormat.of(endpoint);
-        List<String> texts = chunk.stream().map(i -> requests.get(i).input().get("text").asText()).toList();
+        // a chunk holds one version's requests: one task, one endpoint
+        TaskPayload payload = TaskPayload.of(requests.get(chunk.get(0)).model());
+        List<JsonNode> inputs = chunk.stream().map(i -> requests.get(i).input()).toList();
         // a split's calls start from the SDK's threads: they carry the invocation's context on
         Context context = Context.current();
         Span span = InvocationTrace.current().batch("endpoint call " + endpoint.name(),
                 chunk.stream().map(i -> requests.get(i).requestId()).toList());
         long start = System.nanoTime();
         return sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
-                        .contentType(format.contentType()).accept(format.contentType())
-                        .body(SdkBytes.fromByteArray(format.request(texts)))
+                        .contentType(payload.contentType()).accept(payload.contentType())
+                        .body(SdkBytes.fromByteArray(payload.request(inputs)))
                         .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)))
                 .handle((response, error) -> {
                     double millis = (System.nanoTime() - start) / 1e6;
@@ -202,15 +205,15 @@ public final class EndpointForwarder implements Scorer {
                                                 (Void v) -> invoke(endpoint, second, requests, outcomes, splitCalls, deadline)));
                             }
                         }
-                        Outcome failure = chunk.size() == 1 ? EndpointFailures.classifyText(error, endpoint.name())
+                        Outcome failure = chunk.size() == 1 ? payload.single(error, endpoint.name())
                                 : EndpointFailures.classify(error, endpoint.name());
                         chunk.forEach(i -> outcomes[i] = failure);
                         return CompletableFuture.<Void>completedFuture(null);
                     }
                     try {
-                        List<float[]> embeddings = format.response(response.body().asByteArray(), chunk.size());
+                        List<JsonNode> outputs = payload.outputs(response.body().asByteArray(), chunk.size());
                         for (int k = 0; k < chunk.size(); k++) {
-                            outcomes[chunk.get(k)] = new Outcome.Scored(TextEmbeddings.output(embeddings.get(k)), millis);
+                            outcomes[chunk.get(k)] = new Outcome.Scored(outputs.get(k), millis);
                         }
                     } catch (MalformedPayloadException e) {
                         Outcome failure = new Outcome.Failed(ErrorCode.MODEL_ERROR,
@@ -238,7 +241,7 @@ public final class EndpointForwarder implements Scorer {
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
                 decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
-        WireFormat format = WireFormat.of(endpoint);
+        TaskPayload payload = TaskPayload.of(model);
         String key = asyncInputKey(detail.requestId());
         return store.putPending(pending, now).thenCompose(write -> {
             switch (write) {
@@ -252,11 +255,11 @@ public final class EndpointForwarder implements Scorer {
                 case WRITTEN -> {
                 }
             }
-            return s3.putObject(b -> b.bucket(bucket).key(key).contentType(format.contentType()),
-                            AsyncRequestBody.fromBytes(format.request(List.of(request.input().get("text").asText()))))
+            return s3.putObject(b -> b.bucket(bucket).key(key).contentType(payload.contentType()),
+                            AsyncRequestBody.fromBytes(payload.request(List.of(request.input()))))
                     .thenCompose(put -> sageMaker.invokeEndpointAsync(b -> {
                         b.endpointName(endpoint.name()).inputLocation("s3://" + bucket + "/" + key)
-                                .contentType(format.contentType()).accept(format.contentType())
+                                .contentType(payload.contentType()).accept(payload.contentType())
                                 .overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
                         if (detail.requestId().length() <= MAX_INFERENCE_ID) {
                             b.inferenceId(detail.requestId());

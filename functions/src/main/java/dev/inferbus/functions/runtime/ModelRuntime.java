@@ -54,17 +54,26 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
         String folder = spec.artifactFolder();
         String prefix = folder.isEmpty() ? "" : folder + "/";
         Path onnx = artifacts.fetch(spec.artifact());
+        return switch (spec.task()) {
+            case TEXT_EMBEDDING -> {
+                ModelSignature signature = signature(spec, artifacts, prefix);
+                yield new TextEmbeddingModel(spec, signature, onnx,
+                        artifacts.fetch(prefix + signature.required(signature.tokenizer(), "tokenizer")));
+            }
+            case TABULAR_CLASSIFICATION -> new TabularClassificationModel(spec, signature(spec, artifacts, prefix), onnx);
+            case ANOMALY_DETECTION -> new AnomalyDetectionModel(spec, signature(spec, artifacts, prefix), onnx);
+            // the graph declares its own tensors: no signature file
+            case TENSOR -> new TensorModel(spec, onnx);
+        };
+    }
+
+    private static ModelSignature signature(ModelSpec spec, ArtifactSource artifacts, String prefix) throws IOException {
         ModelSignature signature = ModelSignature.read(artifacts.fetch(prefix + "signature.json"));
         if (!spec.task().wireName().equals(signature.task())) {
             throw new IllegalStateException(spec.id() + ": the catalog says task " + spec.task().wireName()
                     + " but its signature.json says " + signature.task());
         }
-        return switch (spec.task()) {
-            case TEXT_EMBEDDING -> new TextEmbeddingModel(spec, signature, onnx,
-                    artifacts.fetch(prefix + signature.required(signature.tokenizer(), "tokenizer")));
-            case TABULAR_CLASSIFICATION -> new TabularClassificationModel(spec, signature, onnx);
-            case ANOMALY_DETECTION -> new AnomalyDetectionModel(spec, signature, onnx);
-        };
+        return signature;
     }
 
     @Override

@@ -53,6 +53,24 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aTensorRequestTheGraphDoesNotTakeFailsAloneAndTheRestShareOneCall() throws Exception {
+        String window = IntStream.range(0, 64).mapToObj(i -> String.valueOf(Math.sin(i / 4.0))).reduce((a, b) -> a + "," + b).orElseThrow();
+        String good = "{\"inputs\":[{\"name\":\"readings\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":[" + window + "]}]}";
+        List<ScoringRequest> requests = List.of(
+                request("sensor-anomaly-raw", good),
+                request("sensor-anomaly-raw", "{\"inputs\":[{\"name\":\"readings\",\"shape\":[1,63],\"datatype\":\"FP32\",\"data\":["
+                        + window.substring(0, window.lastIndexOf(',')) + "]}]}"),
+                request("sensor-anomaly-raw", good));
+
+        List<Outcome> outcomes = batcher.score(requests);
+
+        assertFailed(outcomes.get(1), ErrorCode.INVALID_INPUT, "/detail/input/inputs/0/shape/1: input 'readings' has 64 there");
+        assertThat(outcomes.get(0)).isInstanceOfSatisfying(Outcome.Scored.class,
+                s -> assertThat(s.output().get("outputs").get(0).get("shape").toString()).isEqualTo("[1,1]"));
+        assertThat(((Outcome.Scored) outcomes.get(2)).output()).isEqualTo(((Outcome.Scored) outcomes.get(0)).output());
+    }
+
+    @Test
     void batchedResultsEqualOneByOneResults() throws Exception {
         List<ScoringRequest> requests = new ArrayList<>();
         String[] texts = {"one", "two words", "a sentence of several more words than the others", "four", "five five"};

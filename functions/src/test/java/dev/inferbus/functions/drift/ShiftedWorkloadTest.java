@@ -3,6 +3,7 @@ package dev.inferbus.functions.drift;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.ModelSpec;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +81,21 @@ class ShiftedWorkloadTest {
         assertThat(document.get("TokenLength").toString()).isEqualTo("[6.0,256.0]");
         assertThat(document.get("TruncationRate").toString()).isEqualTo("[0.0,1.0]");
         assertThat(document.has(DriftAlarm.METRIC)).isFalse();
+    }
+
+    @Test
+    void aTensorModelSharingAReferencedGraphReportsNoPsiOrLabels() throws Exception {
+        ObjectNode input = JSON.objectNode();
+        ObjectNode tensor = input.putArray("inputs").addObject().put("name", "readings").put("datatype", "FP32");
+        tensor.putArray("shape").add(1).add(64);
+        ArrayNode data = tensor.putArray("data");
+        IntStream.range(0, 64).forEach(i -> data.add(Math.sin(i)));
+
+        // sensor-anomaly-raw's folder holds sensor-anomaly's reference, whose columns and labels a raw tensor has not
+        List<JsonNode> documents = serve("sensor-anomaly-raw", "1", List.of(input, input.deepCopy()), 100);
+
+        assertThat(documents).isNotEmpty().noneMatch(d -> d.has(DriftAlarm.METRIC))
+                .noneMatch(d -> d.propertyStream().anyMatch(p -> p.getKey().startsWith("Label_")));
     }
 
     /** Scores the inputs in invocations of {@code batch} with the real model and returns the EMF documents drift wrote. */

@@ -5,6 +5,7 @@ import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.functions.runtime.ArtifactSource;
+import dev.inferbus.local.sagemaker.OnnxTensorModels;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
 import dev.inferbus.local.sagemaker.SageMakerServer;
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class ServeEndpointCommand extends CliCommand {
     }
 
     /** A model being served: its server and its loaded model, closed together. */
-    record Serving(SageMakerServer server, OnnxTextModels models) implements AutoCloseable {
+    record Serving(SageMakerServer server, OnnxTextModels models, OnnxTensorModels tensors) implements AutoCloseable {
 
         InetSocketAddress address() {
             return server.address();
@@ -56,6 +57,7 @@ final class ServeEndpointCommand extends CliCommand {
         public void close() {
             server.close();
             models.close();
+            tensors.close();
         }
     }
 
@@ -86,11 +88,19 @@ final class ServeEndpointCommand extends CliCommand {
 
     static Serving serve(ModelSpec model, Options options) throws IOException {
         OnnxTextModels models = OnnxTextModels.load(List.of(model), ArtifactSource.fromRoot("classpath:"));
+        OnnxTensorModels tensors;
         try {
-            return new Serving(SageMakerServer.start(new InetSocketAddress(options.bind(), options.port()), List.of(model),
-                    models::modelFor, null, null, (endpoint, success, message) -> { }, "local"), models);
+            tensors = OnnxTensorModels.load(List.of(model), ArtifactSource.fromRoot("classpath:"));
         } catch (IOException | RuntimeException e) {
             models.close();
+            throw e;
+        }
+        try {
+            return new Serving(SageMakerServer.start(new InetSocketAddress(options.bind(), options.port()), List.of(model),
+                    tensors.or(models), null, null, (endpoint, success, message) -> { }, "local"), models, tensors);
+        } catch (IOException | RuntimeException e) {
+            models.close();
+            tensors.close();
             throw e;
         }
     }

@@ -24,6 +24,7 @@ import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.lambda.Invoker;
 import dev.inferbus.local.lambda.runtime.FunctionPool;
 import dev.inferbus.local.lambda.runtime.LambdaService;
+import dev.inferbus.local.sagemaker.OnnxTensorModels;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
 import dev.inferbus.local.sagemaker.SageMakerServer;
 import dev.inferbus.local.template.CloudAssembly;
@@ -322,6 +323,8 @@ public final class LocalCloud implements AutoCloseable {
                 .filter(v -> names.contains(v.endpoint().name())).toList();
         OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
         started.add(models);
+        OnnxTensorModels tensors = OnnxTensorModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
+        started.add(tensors);
         Map<String, String[]> topics = new LinkedHashMap<>();
         Map<String, SageMakerServer.AsyncStorage> storage = new LinkedHashMap<>();
         Map<String, Principal> roles = new LinkedHashMap<>();
@@ -344,7 +347,7 @@ public final class LocalCloud implements AutoCloseable {
             storage.put(name, new SageMakerServer.AsyncStorage(access.clientsAs(role).s3(),
                     Optional.ofNullable(output.path("KmsKeyId").textValue())));
         }
-        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, storage::get,
+        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, tensors.or(models), storage::get,
                 bucketName, (endpoint, success, message) -> {
                     String topic = topics.getOrDefault(endpoint, new String[2])[success ? 0 : 1];
                     if (topic == null) {

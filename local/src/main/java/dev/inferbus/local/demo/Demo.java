@@ -122,10 +122,26 @@ public final class Demo {
             if (output.has("anomalous")) {
                 return String.format("anomalous %s score %.4f", output.get("anomalous").asBoolean(), output.get("score").asDouble());
             }
+            if (output.has("outputs")) {
+                return tensors(output.get("outputs"));
+            }
             return output.toString();
         } catch (Exception e) {
             return "unreadable output";
         }
+    }
+
+    /** A tensor output's first tensor: {@code score FP32 [1,1]: 0.9731}, its first elements as the task outputs print scores. */
+    private static String tensors(JsonNode outputs) {
+        JsonNode first = outputs.get(0);
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < Math.min(3, first.get("data").size()); i++) {
+            JsonNode v = first.get("data").get(i);
+            elements.add(v.isFloatingPointNumber() ? String.format("%.4f", v.asDouble()) : v.asText());
+        }
+        return first.get("name").asText() + " " + first.get("datatype").asText() + " " + first.get("shape").toString()
+                + ": " + String.join(" ", elements) + (first.get("data").size() > 3 ? " …" : "")
+                + (outputs.size() > 1 ? " (+" + (outputs.size() - 1) + " more outputs)" : "");
     }
 
     private static String clip(String s, int width) {

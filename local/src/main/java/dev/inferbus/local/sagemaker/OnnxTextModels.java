@@ -44,15 +44,15 @@ public final class OnnxTextModels implements AutoCloseable {
         this.byArtifact = byArtifact;
     }
 
-    /** Loads the local artifacts of {@code gpuModels}; every one of them must name one. */
+    /** Loads the local artifacts of the text models among {@code gpuModels}; every one of them must name one. */
     public static OnnxTextModels load(List<ModelSpec> gpuModels, ArtifactSource artifacts) throws IOException {
         Map<String, ModelSpec> specByArtifact = new LinkedHashMap<>();
         for (ModelSpec model : gpuModels) {
-            String artifact = model.endpoint().localArtifact();
-            if (artifact == null) {
-                throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local "
-                        + "endpoint " + model.endpoint().name() + " has nothing to serve");
+            if (model.task() != Task.TEXT_EMBEDDING) {
+                // a tensor endpoint's graph is served by OnnxTensorModels
+                continue;
             }
+            String artifact = localArtifact(model);
             specByArtifact.putIfAbsent(artifact, new ModelSpec("local-" + model.endpoint().name(), "1", Task.TEXT_EMBEDDING,
                     Tier.CPU, Trigger.SQS, artifact, new BatchSpec(1, 0, 1024), null, model.limits(), new FunctionSpec(1024, 30), 0));
         }
@@ -76,6 +76,16 @@ public final class OnnxTextModels implements AutoCloseable {
             throw e;
         }
         return new OnnxTextModels(runtime, byArtifact);
+    }
+
+    /** The ONNX file that the local endpoint of {@code gpuModel} serves; every local endpoint needs one. */
+    static String localArtifact(ModelSpec gpuModel) {
+        String artifact = gpuModel.endpoint().localArtifact();
+        if (artifact == null) {
+            throw new IllegalArgumentException("gpu model '" + gpuModel.id() + "' has no endpoint.localArtifact: the local "
+                    + "endpoint " + gpuModel.endpoint().name() + " has nothing to serve");
+        }
+        return artifact;
     }
 
     /** The model that serves {@code gpuModel}'s endpoint. */

@@ -6,7 +6,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.inferbus.functions.gpu.KserveV2Tensors;
 import dev.inferbus.functions.gpu.MalformedPayloadException;
+import dev.inferbus.functions.runtime.InvalidInputException;
 import dev.inferbus.functions.gpu.WireFormat;
 import dev.inferbus.functions.gpu.WireFormat.ContainerRequest;
 import dev.inferbus.local.emulators.Emulator;
@@ -60,8 +63,12 @@ public final class SageMakerServer implements Emulator {
         void notify(String endpoint, boolean success, String message);
     }
 
-    /** What an endpoint's container serves: a text model and the token count its limit is kept by. */
-    public interface TextModel {
+    /** What an endpoint's container serves, by its model's task. */
+    public sealed interface EndpointModel permits TextModel, TensorModel {
+    }
+
+    /** What a text endpoint's container serves: a text model and the token count its limit is kept by. */
+    public non-sealed interface TextModel extends EndpointModel {
 
         /** One vector per text, in order, from one call; a text over {@link #maxInputTokens()} is embedded cut to it. */
         List<float[]> embed(List<String> texts) throws Exception;
@@ -71,6 +78,17 @@ public final class SageMakerServer implements Emulator {
 
         /** The tokens of {@code text} before any cut, special tokens included, as TEI counts them. */
         int tokens(String text);
+    }
+
+    /** What a tensor endpoint's container (Triton) serves: a graph that checks and runs KServe v2 requests. */
+    public non-sealed interface TensorModel extends EndpointModel {
+
+        /**
+         * The tensor task's output ({@code {outputs}}) for one inference request body.
+         *
+         * @throws InvalidInputException for tensors the graph does not take, naming the field
+         */
+        JsonNode infer(JsonNode request) throws Exception;
     }
 
     /**
@@ -88,7 +106,7 @@ public final class SageMakerServer implements Emulator {
     private final class Served {
         final EndpointSpec spec;
         final WireFormat format;
-        final TextModel model;
+        final EndpointModel model;
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
         final AtomicLong calls = new AtomicLong();
@@ -96,7 +114,7 @@ public final class SageMakerServer implements Emulator {
         final AtomicLong throttled = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
 
-        Served(EndpointSpec spec, TextModel model) {
+        Served(EndpointSpec spec, EndpointModel model) {
             this.spec = spec;
             this.format = WireFormat.of(spec);
             this.model = model;
@@ -139,7 +157,8 @@ public final class SageMakerServer implements Emulator {
      * @param address where to listen: loopback in the local cloud, every interface inside a container
      * @param storage each asynchronous endpoint's storage, by endpoint name; null when only real-time is served
      */
-    public static SageMakerServer start(InetSocketAddress address, List<ModelSpec> models, Function<ModelSpec, TextModel> modelFor,
+    public static SageMakerServer start(InetSocketAddress address, List<ModelSpec> models,
+                                        Function<ModelSpec, ? extends EndpointModel> modelFor,
                                         Function<String, AsyncStorage> storage, String outputBucket, Notifier notifier,
                                         String region) throws IOException {
         HttpServer http = HttpServer.create(address, 128);
@@ -218,6 +237,11 @@ public final class SageMakerServer implements Emulator {
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (served.model instanceof TensorModel tensors) {
+                infer(exchange, served, tensors, body, asContainer);
+                return;
+            }
+            TextModel model = (TextModel) served.model;
             ContainerRequest request;
             try {
                 request = served.format.readRequest(body);
@@ -226,7 +250,7 @@ public final class SageMakerServer implements Emulator {
                 return;
             }
             served.inputs.addAndGet(request.texts().size());
-            Optional<ContainerError> overLimit = overTokenLimit(served.model, request);
+            Optional<ContainerError> overLimit = overTokenLimit(model, request);
             if (overLimit.isPresent()) {
                 modelError(exchange, overLimit.get(), asContainer);
                 return;
@@ -234,7 +258,7 @@ public final class SageMakerServer implements Emulator {
             byte[] output;
             try {
                 output = malformedNow() ? "{\"embeddings\": [".getBytes(StandardCharsets.UTF_8)
-                        : served.format.writeResponse(served.model.embed(request.texts()));
+                        : served.format.writeResponse(model.embed(request.texts()));
             } catch (MalformedPayloadException e) {
                 modelError(exchange, ContainerError.of(400, e.getMessage()), asContainer);
                 return;
@@ -246,6 +270,28 @@ public final class SageMakerServer implements Emulator {
         } finally {
             served.inFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * A tensor endpoint's call, answered as Triton answers a KServe v2 inference request: the outputs, or 400 with
+     * {@code {"error"}} for a body or tensors the model does not take (SageMaker hands that back as ModelError).
+     */
+    private void infer(HttpExchange exchange, Served served, TensorModel model, byte[] body, boolean asContainer)
+            throws IOException {
+        served.inputs.incrementAndGet();
+        byte[] output;
+        try {
+            output = malformedNow() ? "{\"outputs\": [".getBytes(StandardCharsets.UTF_8)
+                    : KserveV2Tensors.writeResponse(served.spec.name(), model.infer(WireFormat.parse(body, "the kserve-v2 request")));
+        } catch (MalformedPayloadException | InvalidInputException e) {
+            modelError(exchange, new ContainerError(KserveV2Tensors.REFUSED,
+                    new String(KserveV2Tensors.error(e.getMessage()), StandardCharsets.UTF_8)), asContainer);
+            return;
+        } catch (Exception e) {
+            modelError(exchange, ContainerError.of(500, "inference failed: " + e.getClass().getSimpleName()), asContainer);
+            return;
+        }
+        reply(exchange, 200, KserveV2Tensors.contentType(), output, Map.of("x-Amzn-Invoked-Production-Variant", "AllTraffic"));
     }
 
     private void invokeAsync(HttpExchange exchange, Served served) throws IOException {
@@ -286,13 +332,15 @@ public final class SageMakerServer implements Emulator {
             byte[] body = store.s3().getObjectAsBytes(b -> b.bucket(in.getHost()).key(in.getPath().substring(1))).asByteArray();
             ContainerRequest request = served.format.readRequest(body);
             served.inputs.addAndGet(request.texts().size());
-            Optional<ContainerError> overLimit = overTokenLimit(served.model, request);
+            // asynchronous endpoints serve text models only (the catalog holds tensor endpoints to realtime)
+            TextModel model = (TextModel) served.model;
+            Optional<ContainerError> overLimit = overTokenLimit(model, request);
             if (overLimit.isPresent()) {
                 failAsync(store, message, failure, "ClientError: " + overLimit.get().body());
                 success = false;
             } else {
                 byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8)
-                        : served.format.writeResponse(served.model.embed(request.texts()));
+                        : served.format.writeResponse(model.embed(request.texts()));
                 put(store, output, result);
                 message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
                 success = true;

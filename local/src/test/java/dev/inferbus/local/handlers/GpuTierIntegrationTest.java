@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.routing.Route;
+import dev.inferbus.events.samples.SampleEvents;
 import dev.inferbus.local.cloud.AwsClients;
 import dev.inferbus.local.cloud.CloudBackend;
 import dev.inferbus.local.cloud.EmbeddedBackend;
@@ -242,6 +243,33 @@ class GpuTierIntegrationTest {
         assertThat(probe.awaitRow("gpu-bad-1").errorMessage()).isEqualTo("/detail/input/text: must not be empty or blank");
         assertThat(probe.awaitRow("gpu-ok-2").status()).isEqualTo(Status.COMPLETED);
         assertThat(sageMaker.stats(REALTIME).orElseThrow().inputs()).isEqualTo(2);
+    }
+
+    /**
+     * The tensor task on the gpu tier, deployed: the demo's sentence-embedder-raw request completes through its Triton
+     * endpoint's stand-in, and a request whose tensors the graph does not take (a datatype the forwarder's own checks
+     * cannot know) fails alone with the endpoint's reason, naming the field.
+     */
+    @Test
+    void aTensorRequestIsForwardedToItsTritonEndpointAndOneTheGraphRefusesFailsAlone() {
+        ObjectNode input = (ObjectNode) SampleEvents.valid().stream()
+                .filter(s -> "sentence-embedder-raw".equals(s.model())).findFirst().orElseThrow()
+                .event().path("detail").path("input").deepCopy();
+        ObjectNode refused = input.deepCopy();
+        ((ObjectNode) refused.get("inputs").get(2)).put("datatype", "INT32");
+
+        probe.putAll(List.of(detail("tensor-gpu-ok", "sentence-embedder-raw", input),
+                detail("tensor-gpu-refused", "sentence-embedder-raw", refused)));
+
+        ResultRow ok = probe.awaitRow("tensor-gpu-ok");
+        assertThat(ok.status()).isEqualTo(Status.COMPLETED);
+        assertThat(ok.tier()).isEqualTo("gpu");
+        // 9 x 384 floats: over the inline output limit, claimed to S3
+        assertThat(ok.outputRef()).isNotNull();
+        ResultRow bad = probe.awaitRow("tensor-gpu-refused");
+        assertThat(bad.status()).isEqualTo(Status.FAILED);
+        assertThat(bad.errorCode()).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(bad.errorMessage()).contains("inferbus-tensor-minilm").contains("/inputs/2/datatype");
     }
 
     /** The SQS event the forwarder's event source mapping would hand it for these messages of its queue. */

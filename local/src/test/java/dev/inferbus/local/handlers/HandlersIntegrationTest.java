@@ -88,7 +88,8 @@ class HandlersIntegrationTest {
     @Test
     void everyCpuRouteCompletesEndToEndWithOneRowAndOneEvent() {
         List<SampleEvents.Sample> samples = SampleEvents.valid().stream()
-                .filter(s -> List.of("fraud-scorer", "sentence-embedder", "sensor-anomaly").contains(s.model())).toList();
+                .filter(s -> List.of("fraud-scorer", "sentence-embedder", "sensor-anomaly", "fraud-scorer-raw", "sensor-anomaly-raw")
+                        .contains(s.model())).toList();
         for (SampleEvents.Sample s : samples) {
             probe.put(s.event().path("detail"));
         }

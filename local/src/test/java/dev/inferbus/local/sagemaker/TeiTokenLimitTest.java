@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.functions.batch.Outcome;
@@ -51,31 +52,26 @@ class TeiTokenLimitTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OnnxTextModels models;
+    private StandIn standIn;
     private SageMakerServer server;
     private SageMakerRuntimeClient sdk;
-    private SageMakerRuntimeAsyncClient asyncSdk;
     private EndpointForwarder forwarder;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     void start() throws Exception {
-        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream().filter(m -> m.endpoint() != null).toList();
+        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream()
+                .filter(m -> m.endpoint() != null && m.task() == Task.TEXT_EMBEDDING).toList();
         models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
-        server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, null, null,
-                (e, ok, m) -> { }, "us-east-1");
-        sdk = AwsClients.configure(SageMakerRuntimeClient.builder(), server.endpoint())
-                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
-        asyncSdk = SageMakerRuntimeAsyncClient.builder().endpointOverride(server.endpoint()).region(Region.of(AwsClients.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
-        // real-time calls only: no S3, bucket or result store is reached
-        forwarder = new EndpointForwarder(asyncSdk, null, null, null, EventCodec.create(), Clock.systemUTC());
+        standIn = StandIn.start(gpu, models::modelFor);
+        server = standIn.server();
+        sdk = standIn.sdk();
+        forwarder = standIn.forwarder();
     }
 
     @AfterAll
     void stop() {
-        asyncSdk.close();
-        sdk.close();
-        server.close();
+        standIn.close();
         models.close();
     }
 
