@@ -5,9 +5,18 @@ package dev.inferbus.events.catalog;
  *
  * @param maxInlineInputBytes serialized size of an inline {@code input}; larger payloads go through {@code inputRef}
  * @param maxInputBytes serialized size of any input, inline or fetched from a claim check
- * @param maxTextChars characters of one text, for text tasks
+ * @param maxTextChars characters of one text, for text tasks (a generation's prompt, or all its messages' contents)
+ * @param maxNewTokens text-generation: the most tokens a request may ask for ({@code parameters.maxNewTokens}),
+ *                     and what it gets when it does not ask
  */
-public record InputLimits(int maxInlineInputBytes, int maxInputBytes, int maxTextChars) {
+public record InputLimits(int maxInlineInputBytes, int maxInputBytes, int maxTextChars, int maxNewTokens) {
 
-    public static final InputLimits DEFAULT = new InputLimits(64 * 1024, 1024 * 1024, 10_000);
+    /** A generation's token cap unless the catalog sets one: long enough for a paragraph, short of a 60 s stream. */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 256;
+
+    public static final InputLimits DEFAULT = new InputLimits(64 * 1024, 1024 * 1024, 10_000, DEFAULT_MAX_NEW_TOKENS);
+
+    public InputLimits(int maxInlineInputBytes, int maxInputBytes, int maxTextChars) {
+        this(maxInlineInputBytes, maxInputBytes, maxTextChars, DEFAULT_MAX_NEW_TOKENS);
+    }
 }

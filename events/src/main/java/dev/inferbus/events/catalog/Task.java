@@ -7,7 +7,13 @@ public enum Task {
     /** {@code {features:{name:number}}} → {@code {label, score}}. */
     TABULAR_CLASSIFICATION("tabular-classification"),
     /** {@code {readings:[number]}} → {@code {score, anomalous}}. */
-    ANOMALY_DETECTION("anomaly-detection");
+    ANOMALY_DETECTION("anomaly-detection"),
+    /**
+     * {@code {prompt} | {messages:[{role, content}]}} plus {@code parameters} → {@code {text, finishReason,
+     * usage:{promptTokens, completionTokens}}}; gpu tier only, streamed from a real-time endpoint with
+     * {@code InferenceProgress} events on the way.
+     */
+    TEXT_GENERATION("text-generation");
 
     private final String wireName;
 

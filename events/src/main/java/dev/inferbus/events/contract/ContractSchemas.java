@@ -14,12 +14,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The three detail schemas, validated with JSON pointers so that every message names its field. */
+/** The detail schemas, validated with JSON pointers so that every message names its field. */
 public final class ContractSchemas {
 
     private final JsonSchema requested;
     private final JsonSchema completed;
     private final JsonSchema failed;
+    private final JsonSchema progress;
 
     ContractSchemas() {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -31,6 +32,7 @@ public final class ContractSchemas {
         requested = load(factory, config, "inference-requested");
         completed = load(factory, config, "inference-completed");
         failed = load(factory, config, "inference-failed");
+        progress = load(factory, config, "inference-progress");
     }
 
     private static JsonSchema load(JsonSchemaFactory factory, SchemaValidatorsConfig config, String name) {
@@ -56,6 +58,10 @@ public final class ContractSchemas {
 
     public List<String> checkFailed(JsonNode detail) {
         return check(failed, detail, "");
+    }
+
+    public List<String> checkProgress(JsonNode detail) {
+        return check(progress, detail, "");
     }
 
     private static List<String> check(JsonSchema schema, JsonNode node, String pointerPrefix) {

@@ -38,7 +38,7 @@ class CatalogLoaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             duplicate id        | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx}\\n  - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: b.onnx} | models[1] (a): duplicate id 'a'
-            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection)
+            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection, text-generation)
             gpu no endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs} | models[0] (a): a gpu model needs an 'endpoint'
             cpu no artifact     | - {id: a, task: text-embedding, tier: cpu, trigger: sqs} | models[0] (a): a cpu model needs an 'artifact'
             kinesis on gpu      | - {id: a, task: text-embedding, tier: gpu, trigger: kinesis, endpoint: {name: e, mode: realtime}} | models[0] (a): a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got kinesis
@@ -46,11 +46,11 @@ class CatalogLoaderTest {
             unknown key         | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, tigger: x} | models[0].tigger: Unrecognized field "tigger"
             bad id              | - {id: Fraud_Scorer, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (Fraud_Scorer): 'id' must match
             concurrency 1       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, maxConcurrency: 1}} | models[0] (a): endpoint.maxConcurrency must be 2..1000, got 1
-            unknown format      | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: grpc}} | models[0] (a): unknown endpoint.format 'grpc' (known: inferbus-json, hf-tei, kserve-v2)
+            unknown format      | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: grpc}} | models[0] (a): unknown endpoint.format 'grpc' (known: inferbus-json, hf-tei, kserve-v2, hf-tgi, openai-chat)
             big sqs no window   | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, batch: {size: 50}} | models[0] (a): an SQS batch.size over 10 needs batch.windowSeconds >= 1
             batch on direct     | - {id: a, task: text-embedding, tier: cpu, trigger: eventbridge, artifact: a.onnx, batch: {size: 5}} | models[0] (a): 'batch' does not apply to an eventbridge trigger
             shards on sqs       | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, shards: 2} | models[0] (a): 'shards' applies to kinesis-triggered models only
-            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding models; a tabular-classification model runs on the cpu tier
+            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding and text-generation models; a tabular-classification model runs on the cpu tier
             batched async       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, maxRequestBatch: 8}} | models[0] (a): endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got 8
             kserve no image     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2}} | models[0] (a): endpoint.container.image is required to create a kserve-v2 endpoint
             model data not s3   | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, container: {modelData: /tmp/m.tar.gz}}} | models[0] (a): endpoint.container.modelData must be an s3:// URI, got /tmp/m.tar.gz
