@@ -64,6 +64,8 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
                     artifacts.fetch(prefix + signature.required(signature.tokenizer(), "tokenizer")));
             case TABULAR_CLASSIFICATION -> new TabularClassificationModel(spec, signature, onnx);
             case ANOMALY_DETECTION -> new AnomalyDetectionModel(spec, signature, onnx);
+            case TEXT_GENERATION -> throw new IllegalStateException(spec.id() + ": text-generation is served by an endpoint,"
+                    + " not the cpu runtime");
         };
     }
 
