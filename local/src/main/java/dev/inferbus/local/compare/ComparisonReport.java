@@ -193,6 +193,7 @@ public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<S
             case TEXT_EMBEDDING -> "cosine (disagree: under " + Agreement.EMBEDDING_AGREEMENT + ")";
             case TABULAR_CLASSIFICATION -> "|Δscore| (disagree: another label)";
             case ANOMALY_DETECTION -> "|Δscore| (disagree: another anomalous flag)";
+            case TEXT_GENERATION -> "same text 1/0 (disagree: another text)";
         };
     }
 
