@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.catalog.Tier;
-import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.results.StoredResult;
+import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.tracing.Tracing;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
 import dev.inferbus.local.emulators.ElasticMqServer;
@@ -18,9 +19,9 @@ import dev.inferbus.local.emulators.S3ProxyServer;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.faults.FaultProxy;
+import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.iam.Principal;
 import dev.inferbus.local.iam.gateway.services.AwsService;
-import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.lambda.Invoker;
 import dev.inferbus.local.lambda.runtime.FunctionPool;
 import dev.inferbus.local.lambda.runtime.LambdaService;
@@ -32,8 +33,12 @@ import dev.inferbus.local.template.Resource;
 import dev.inferbus.local.template.Synthesizer;
 import dev.inferbus.local.tracing.SpanRecord;
 import dev.inferbus.local.tracing.TraceCollector;
+import dev.inferbus.samples.generation.NgramGenerator;
+import dev.inferbus.samples.generation.TextGenerator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -58,6 +63,23 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Conventional ports of each service, used unless {@code randomPorts}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
+
+    /** A text-generation endpoint's stand-in: the n-gram generator its {@code localArtifact} names, from the classpath. */
+    private static TextGenerator generator(ModelSpec model) {
+        String artifact = model.endpoint().localArtifact();
+        if (artifact == null) {
+            throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local endpoint "
+                    + model.endpoint().name() + " has nothing to serve");
+        }
+        try (InputStream in = LocalCloud.class.getClassLoader().getResourceAsStream(artifact)) {
+            if (in == null) {
+                throw new IllegalArgumentException(model.id() + ": " + artifact + " is not on the classpath");
+            }
+            return NgramGenerator.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(model.id() + ": cannot read " + artifact, e);
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
     private static final String FUNCTION_TAG = "inferbus:function";
@@ -320,7 +342,8 @@ public final class LocalCloud implements AutoCloseable {
         // every version's endpoint the template deploys: a canary's as much as the live one's
         List<ModelSpec> gpu = catalog.models().stream().filter(m -> m.tier() == Tier.GPU).flatMap(m -> m.allVersions().stream())
                 .filter(v -> names.contains(v.endpoint().name())).toList();
-        OnnxTextModels models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
+        OnnxTextModels models = OnnxTextModels.load(gpu.stream().filter(m -> m.task() != Task.TEXT_GENERATION).toList(),
+                ArtifactSource.fromRoot("classpath:"));
         started.add(models);
         Map<String, String[]> topics = new LinkedHashMap<>();
         Map<String, SageMakerServer.AsyncStorage> storage = new LinkedHashMap<>();
@@ -344,7 +367,7 @@ public final class LocalCloud implements AutoCloseable {
             storage.put(name, new SageMakerServer.AsyncStorage(access.clientsAs(role).s3(),
                     Optional.ofNullable(output.path("KmsKeyId").textValue())));
         }
-        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, storage::get,
+        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, LocalCloud::generator, storage::get,
                 bucketName, (endpoint, success, message) -> {
                     String topic = topics.getOrDefault(endpoint, new String[2])[success ? 0 : 1];
                     if (topic == null) {
