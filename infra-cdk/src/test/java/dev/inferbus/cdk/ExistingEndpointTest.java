@@ -16,7 +16,9 @@ class ExistingEndpointTest {
         String catalog = Files.readString(Path.of("../samples/catalog.yaml"))
                 .replace("          name: inferbus-embed\n", "          name: inferbus-embed\n          existing: true\n")
                 .replace("          name: inferbus-embed-v2\n", "          name: inferbus-embed-v2\n          existing: true\n")
-                .replace("      name: inferbus-embed-async\n", "      name: inferbus-embed-async\n      existing: true\n");
+                .replace("      name: inferbus-embed-async\n", "      name: inferbus-embed-async\n      existing: true\n")
+                .replace("      name: inferbus-chat\n", "      name: inferbus-chat\n      existing: true\n")
+                .replace("      name: inferbus-story-async\n", "      name: inferbus-story-async\n      existing: true\n");
         Path file = dir.resolve("catalog.yaml");
         Files.writeString(file, catalog);
 

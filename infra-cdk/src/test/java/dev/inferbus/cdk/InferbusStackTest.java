@@ -24,7 +24,7 @@ class InferbusStackTest {
         Map<String, Map<String, Object>> functions = synth.resources("AWS::Lambda::Function");
         List<Map<String, Object>> ours = functions.values().stream()
                 .filter(f -> String.valueOf(f.get("Handler")).startsWith("dev.inferbus.functions.handler.")).toList();
-        assertThat(ours).hasSize(6);
+        assertThat(ours).hasSize(8);
         assertThat(ours).allSatisfy(f -> {
             assertThat(f.get("Runtime")).isEqualTo("java21");
             assertThat(f.get("SnapStart")).isEqualTo(Map.of("ApplyOn", "PublishedVersions"));
@@ -37,8 +37,10 @@ class InferbusStackTest {
                 "dev.inferbus.functions.handler.KinesisBatchHandler::handleRequest",
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
+                "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
+                "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.AsyncCompletionHandler::handleRequest");
-        assertThat(synth.resources("AWS::Lambda::Alias").values()).hasSize(6)
+        assertThat(synth.resources("AWS::Lambda::Alias").values()).hasSize(8)
                 .allSatisfy(a -> assertThat(a.get("Name")).isEqualTo("live"));
         synth.template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "dev.inferbus.functions.handler.SqsBatchHandler::handleRequest", "MemorySize", 2048, "Timeout", 120));
@@ -265,22 +267,23 @@ class InferbusStackTest {
                 "ClientConfig", Map.of("MaxConcurrentInvocationsPerInstance", 2),
                 "OutputConfig", Match.objectLike(Map.of("NotificationConfig", Match.objectLike(Map.of(
                         "SuccessTopic", Match.anyValue(), "ErrorTopic", Match.anyValue())))))))));
-        // document-embedder's two versions are two endpoints; archive-embedder's one is one
+        // document-embedder's two versions are two endpoints; archive-embedder's one is one, as each generator's
         assertThat(synth.resources("AWS::SageMaker::Endpoint").values()).extracting(e -> e.get("EndpointName"))
-                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async");
-        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(3);
+                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async", "inferbus-chat",
+                        "inferbus-story-async");
+        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(5);
         synth.template.hasResourceProperties("AWS::SageMaker::EndpointConfig", Match.objectLike(Map.of("ProductionVariants", List.of(
                 Match.objectLike(Map.of("InstanceType", "ml.g6.xlarge"))))));
         // maxConcurrency 4 → two forwarders of two calls each; maxConcurrency 2 → two of one
         synth.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "ScalingConfig", Map.of("MaximumConcurrency", 2), "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
-        assertThat(synth.resources("AWS::SNS::Subscription").values()).hasSize(2)
+        assertThat(synth.resources("AWS::SNS::Subscription").values()).hasSize(4)
                 .allSatisfy(sub -> assertThat(sub.get("Protocol")).isEqualTo("lambda"));
         List<String> invokeGrants = synth.resources("AWS::IAM::Policy").values().stream()
                 .flatMap(p -> ((List<Map<String, Object>>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement")).stream())
                 .filter(st -> String.valueOf(st.get("Action")).startsWith("sagemaker:"))
                 .map(st -> st.get("Action") + " " + JSON.valueToTree(st.get("Resource")).toString()).toList();
-        assertThat(invokeGrants).hasSize(3);
+        assertThat(invokeGrants).hasSize(5);
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed-v2\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpointAsync ").endsWith(":endpoint/inferbus-embed-async\"]]}"));
@@ -293,11 +296,11 @@ class InferbusStackTest {
                 .filteredOn(p -> p.contains("\"model\":[\"document-embedder\"]")).hasSize(1);
         // a forwarder per gpu model, none per version
         assertThat(synth.resources("AWS::Lambda::Function").values()).extracting(f -> String.valueOf(f.get("Handler")))
-                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(2);
+                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(4);
         assertThat(synth.resources("AWS::CloudWatch::Alarm").values())
                 .filteredOn(a -> "Invocation5XXErrors".equals(a.get("MetricName")))
                 .extracting(a -> CdkJson.write(a.get("Dimensions")))
-                .hasSize(3).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
+                .hasSize(5).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
     }
 
     @Test

@@ -18,7 +18,7 @@ class CatalogLoaderTest {
 
         assertThat(catalog.bus()).isEqualTo("inferbus");
         assertThat(catalog.ids()).containsExactly("fraud-scorer", "sentence-embedder", "sensor-anomaly",
-                "document-embedder", "archive-embedder");
+                "document-embedder", "archive-embedder", "chat-assistant", "story-writer");
         ModelSpec embedder = catalog.find("sentence-embedder").orElseThrow();
         assertThat(embedder.task()).isEqualTo(Task.TEXT_EMBEDDING);
         assertThat(embedder.batch()).isEqualTo(new BatchSpec(100, 1, 1));

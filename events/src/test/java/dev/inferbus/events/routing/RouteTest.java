@@ -30,9 +30,11 @@ class RouteTest {
     @Test
     void groupsCpuModelsByTriggerAndGivesEachGpuEndpointItsOwnRoute() {
         assertThat(catalog.routes()).extracting(Route::name).containsExactly(
-                "cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed", "gpu-inferbus-embed-async", "reject");
+                "cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed", "gpu-inferbus-embed-async", "gpu-inferbus-chat",
+                "gpu-inferbus-story-async", "reject");
         assertThat(catalog.routes()).extracting(Route::target).containsExactly(Route.Target.FUNCTION,
-                Route.Target.QUEUE, Route.Target.STREAM, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.FUNCTION);
+                Route.Target.QUEUE, Route.Target.STREAM, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.QUEUE,
+                Route.Target.FUNCTION);
     }
 
     @Test
@@ -68,7 +70,7 @@ class RouteTest {
                 .isEqualTo("{\"detail-type\":[\"InferenceRequested\"],\"detail\":{\"model\":[\"fraud-scorer\"]}}");
         assertThat(reject.eventPattern()).isEqualTo("{\"detail-type\":[\"InferenceRequested\"],\"$or\":["
                 + "{\"detail\":{\"model\":[{\"anything-but\":[\"fraud-scorer\",\"sentence-embedder\",\"sensor-anomaly\","
-                + "\"document-embedder\",\"archive-embedder\"]}]}},{\"detail\":{\"model\":[{\"exists\":false}]}}]}");
+                + "\"document-embedder\",\"archive-embedder\",\"chat-assistant\",\"story-writer\"]}]}},{\"detail\":{\"model\":[{\"exists\":false}]}}]}");
     }
 
     @Test
