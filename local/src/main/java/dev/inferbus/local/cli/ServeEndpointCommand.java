@@ -3,9 +3,11 @@ package dev.inferbus.local.cli;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
+import dev.inferbus.local.sagemaker.TextGenerators;
 import dev.inferbus.local.sagemaker.SageMakerServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -85,10 +87,11 @@ final class ServeEndpointCommand extends CliCommand {
     }
 
     static Serving serve(ModelSpec model, Options options) throws IOException {
-        OnnxTextModels models = OnnxTextModels.load(List.of(model), ArtifactSource.fromRoot("classpath:"));
+        boolean generates = model.task() == Task.TEXT_GENERATION;
+        OnnxTextModels models = OnnxTextModels.load(generates ? List.of() : List.of(model), ArtifactSource.fromRoot("classpath:"));
         try {
             return new Serving(SageMakerServer.start(new InetSocketAddress(options.bind(), options.port()), List.of(model),
-                    models::modelFor, null, null, (endpoint, success, message) -> { }, "local"), models);
+                    models::modelFor, TextGenerators::load, null, null, (endpoint, success, message) -> { }, "local"), models);
         } catch (IOException | RuntimeException e) {
             models.close();
             throw e;

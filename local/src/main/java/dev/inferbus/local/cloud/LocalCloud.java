@@ -27,18 +27,15 @@ import dev.inferbus.local.lambda.runtime.FunctionPool;
 import dev.inferbus.local.lambda.runtime.LambdaService;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
 import dev.inferbus.local.sagemaker.SageMakerServer;
+import dev.inferbus.local.sagemaker.TextGenerators;
 import dev.inferbus.local.template.CloudAssembly;
 import dev.inferbus.local.template.NotEmulated;
 import dev.inferbus.local.template.Resource;
 import dev.inferbus.local.template.Synthesizer;
 import dev.inferbus.local.tracing.SpanRecord;
 import dev.inferbus.local.tracing.TraceCollector;
-import dev.inferbus.samples.generation.NgramGenerator;
-import dev.inferbus.samples.generation.TextGenerator;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -63,23 +60,6 @@ public final class LocalCloud implements AutoCloseable {
 
     /** Conventional ports of each service, used unless {@code randomPorts}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
-
-    /** A text-generation endpoint's stand-in: the n-gram generator its {@code localArtifact} names, from the classpath. */
-    private static TextGenerator generator(ModelSpec model) {
-        String artifact = model.endpoint().localArtifact();
-        if (artifact == null) {
-            throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local endpoint "
-                    + model.endpoint().name() + " has nothing to serve");
-        }
-        try (InputStream in = LocalCloud.class.getClassLoader().getResourceAsStream(artifact)) {
-            if (in == null) {
-                throw new IllegalArgumentException(model.id() + ": " + artifact + " is not on the classpath");
-            }
-            return NgramGenerator.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(model.id() + ": cannot read " + artifact, e);
-        }
-    }
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalCloud.class);
     private static final String FUNCTION_TAG = "inferbus:function";
@@ -367,7 +347,7 @@ public final class LocalCloud implements AutoCloseable {
             storage.put(name, new SageMakerServer.AsyncStorage(access.clientsAs(role).s3(),
                     Optional.ofNullable(output.path("KmsKeyId").textValue())));
         }
-        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, LocalCloud::generator, storage::get,
+        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, TextGenerators::load, storage::get,
                 bucketName, (endpoint, success, message) -> {
                     String topic = topics.getOrDefault(endpoint, new String[2])[success ? 0 : 1];
                     if (topic == null) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.functions.batch.Outcome;
@@ -59,7 +60,8 @@ class TeiTokenLimitTest {
 
     @BeforeAll
     void start() throws Exception {
-        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream().filter(m -> m.endpoint() != null).toList();
+        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream()
+                .filter(m -> m.endpoint() != null && m.task() == Task.TEXT_EMBEDDING).toList();
         models = OnnxTextModels.load(gpu, ArtifactSource.fromRoot("classpath:"));
         server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, models::modelFor, null, null,
                 (e, ok, m) -> { }, "us-east-1");
