@@ -26,7 +26,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,15 +104,11 @@ class GenerationStreamTest {
                 .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
     }
 
-    @AfterEach
-    void noFaults() {
-        server.faults(Faults.NONE);
-    }
-
     @AfterAll
     void stop() {
-        sdk.close();
-        server.close();
+        try (SageMakerServer closing = server) {
+            sdk.close();
+        }
     }
 
     private static final String PROMPT = "one two three four five six seven eight nine ten eleven twelve";
@@ -161,9 +156,14 @@ class GenerationStreamTest {
     @ParameterizedTest
     @ValueSource(strings = {"chat", "story"})
     void aStreamBrokenAfterItsFirstTokenFailsWithSageMakersErrorCode(String endpoint) {
-        server.faults(new Faults(0, 0, 0, 1));
         List<InferenceProgress> progress = new ArrayList<>();
-        Outcome outcome = stream(endpoint, new Parameters(8, 0, 1, List.of(), null), progress);
+        Outcome outcome;
+        server.faults(new Faults(0, 0, 0, 1));
+        try {
+            outcome = stream(endpoint, new Parameters(8, 0, 1, List.of(), null), progress);
+        } finally {
+            server.faults(Faults.NONE);
+        }
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
             assertThat(failed.code()).isEqualTo(ErrorCode.MODEL_ERROR);
             assertThat(failed.message()).contains("ModelStreamError StreamBroken");
