@@ -27,15 +27,18 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointWithResponseStreamResponseHandler;
 
 /**
  * The forwarder's streaming call against the local endpoint through the SDK's own eventstream decoding: the
@@ -141,6 +144,22 @@ class GenerationStreamTest {
         assertThat(progress).extracting(InferenceProgress::sequence).containsExactly(0L, 1L, 2L);
         assertThat(progress).extracting(InferenceProgress::tokensSoFar).containsExactly(1, 4, 7);
         assertThat(progress.get(2).text()).isEqualTo(" twelve eleven ten nine eight seven six");
+    }
+
+    /** SageMaker forwards the container's bytes as they come: parts need not end where lines or events do. */
+    @Test
+    void theStreamArrivesAsPayloadPartsThatSplitLines() {
+        GenerationFormat format = GenerationFormat.of(models.get(0).endpoint());
+        List<String> parts = new ArrayList<>();
+        sdk.invokeEndpointWithResponseStream(b -> b.endpointName("chat").contentType("application/json")
+                        .body(SdkBytes.fromByteArray(format.request(new GenerationRequest(PROMPT, null, new Parameters(8, 0, 1, List.of(), null)), true))),
+                InvokeEndpointWithResponseStreamResponseHandler.builder().subscriber(InvokeEndpointWithResponseStreamResponseHandler.Visitor
+                        .builder().onPayloadPart(p -> parts.add(p.bytes().asUtf8String())).build()).build()).join();
+
+        String whole = String.join("", parts);
+        assertThat(whole).startsWith("data: {").endsWith("data: [DONE]\n\n");
+        assertThat(parts.size()).isGreaterThan(whole.split("\n\n").length);
+        assertThat(parts).anyMatch(p -> !p.endsWith("\n"));
     }
 
     @ParameterizedTest
