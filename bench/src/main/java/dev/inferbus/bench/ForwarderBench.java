@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.handler.FunctionRuntime;
 import dev.inferbus.functions.handler.GpuForwardHandler;
@@ -32,7 +33,8 @@ final class ForwarderBench {
     static Map<String, Stats> run(int[] sizes, int trials) throws Exception {
         Map<String, Stats> out = new LinkedHashMap<>();
         var catalog = CatalogLoader.loadClasspath();
-        List<ModelSpec> gpu = catalog.models().stream().filter(m -> m.endpoint() != null).toList();
+        List<ModelSpec> gpu = catalog.models().stream()
+                .filter(m -> m.endpoint() != null && m.task() == Task.TEXT_EMBEDDING).toList();
         float[] vector = new float[384];
         vector[0] = 1f;
         try (LocalCloud cloud = LocalCloud.start(LocalCloud.Settings.defaults().withRandomPorts(), System.err);

@@ -13,6 +13,7 @@ import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -157,7 +158,9 @@ public final class GpuInference extends Construct implements InferenceTier {
 
     private CfnEndpoint endpoint(EndpointSpec endpoint, ResultStore store, Key key, List<Topic> notifications, String teiImage) {
         String name = endpoint.name();
-        String image = endpoint.container().image() != null ? endpoint.container().image() : teiImage;
+        String region = Token.isUnresolved(Stack.of(this).getRegion()) ? null : Stack.of(this).getRegion();
+        String image = endpoint.container().image() != null ? endpoint.container().image()
+                : endpoint.format().generates() ? GenerationImages.of(endpoint.format(), region) : teiImage;
         Role role = Role.Builder.create(this, "EndpointRole-" + name)
                 .assumedBy(new ServicePrincipal("sagemaker.amazonaws.com"))
                 .description("inferbus: what endpoint " + name + " may do").build();

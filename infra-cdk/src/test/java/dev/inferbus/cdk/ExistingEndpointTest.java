@@ -17,7 +17,9 @@ class ExistingEndpointTest {
                 .replace("          name: inferbus-embed\n", "          name: inferbus-embed\n          existing: true\n")
                 .replace("          name: inferbus-embed-v2\n", "          name: inferbus-embed-v2\n          existing: true\n")
                 .replace("      name: inferbus-embed-async\n", "      name: inferbus-embed-async\n      existing: true\n")
-                .replace("      name: inferbus-tensor-minilm\n", "      name: inferbus-tensor-minilm\n      existing: true\n");
+                .replace("      name: inferbus-tensor-minilm\n", "      name: inferbus-tensor-minilm\n      existing: true\n")
+                .replace("      name: inferbus-chat\n", "      name: inferbus-chat\n      existing: true\n")
+                .replace("      name: inferbus-story-async\n", "      name: inferbus-story-async\n      existing: true\n");
         Path file = dir.resolve("catalog.yaml");
         Files.writeString(file, catalog);
 

@@ -24,7 +24,7 @@ class InferbusStackTest {
         Map<String, Map<String, Object>> functions = synth.resources("AWS::Lambda::Function");
         List<Map<String, Object>> ours = functions.values().stream()
                 .filter(f -> String.valueOf(f.get("Handler")).startsWith("dev.inferbus.functions.handler.")).toList();
-        assertThat(ours).hasSize(7);
+        assertThat(ours).hasSize(9);
         assertThat(ours).allSatisfy(f -> {
             assertThat(f.get("Runtime")).isEqualTo("java21");
             assertThat(f.get("SnapStart")).isEqualTo(Map.of("ApplyOn", "PublishedVersions"));
@@ -38,8 +38,10 @@ class InferbusStackTest {
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
+                "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
+                "dev.inferbus.functions.handler.GpuForwardHandler::handleRequest",
                 "dev.inferbus.functions.handler.AsyncCompletionHandler::handleRequest");
-        assertThat(synth.resources("AWS::Lambda::Alias").values()).hasSize(7)
+        assertThat(synth.resources("AWS::Lambda::Alias").values()).hasSize(9)
                 .allSatisfy(a -> assertThat(a.get("Name")).isEqualTo("live"));
         synth.template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", "dev.inferbus.functions.handler.SqsBatchHandler::handleRequest", "MemorySize", 2048, "Timeout", 120));
@@ -266,10 +268,12 @@ class InferbusStackTest {
                 "ClientConfig", Map.of("MaxConcurrentInvocationsPerInstance", 2),
                 "OutputConfig", Match.objectLike(Map.of("NotificationConfig", Match.objectLike(Map.of(
                         "SuccessTopic", Match.anyValue(), "ErrorTopic", Match.anyValue())))))))));
-        // document-embedder's two versions are two endpoints; archive-embedder's and sentence-embedder-raw's one are one
+        // document-embedder's two versions are two endpoints; archive-embedder's, sentence-embedder-raw's and each
+        // generator's one are one
         assertThat(synth.resources("AWS::SageMaker::Endpoint").values()).extracting(e -> e.get("EndpointName"))
-                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async", "inferbus-tensor-minilm");
-        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(4);
+                .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async", "inferbus-tensor-minilm",
+                        "inferbus-chat", "inferbus-story-async");
+        assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(6);
         // the tensor model's endpoint runs Triton from its model repository
         synth.template.hasResourceProperties("AWS::SageMaker::Model", Match.objectLike(Map.of("PrimaryContainer", Match.objectLike(Map.of(
                 "Image", "785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-tritonserver:24.09-py3",
@@ -279,13 +283,13 @@ class InferbusStackTest {
         // maxConcurrency 4 → two forwarders of two calls each; maxConcurrency 2 → two of one
         synth.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "ScalingConfig", Map.of("MaximumConcurrency", 2), "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
-        assertThat(synth.resources("AWS::SNS::Subscription").values()).hasSize(2)
+        assertThat(synth.resources("AWS::SNS::Subscription").values()).hasSize(4)
                 .allSatisfy(sub -> assertThat(sub.get("Protocol")).isEqualTo("lambda"));
         List<String> invokeGrants = synth.resources("AWS::IAM::Policy").values().stream()
                 .flatMap(p -> ((List<Map<String, Object>>) ((Map<String, Object>) p.get("PolicyDocument")).get("Statement")).stream())
                 .filter(st -> String.valueOf(st.get("Action")).startsWith("sagemaker:"))
                 .map(st -> st.get("Action") + " " + JSON.valueToTree(st.get("Resource")).toString()).toList();
-        assertThat(invokeGrants).hasSize(4);
+        assertThat(invokeGrants).hasSize(6);
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-tensor-minilm\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed\"]]}"));
         assertThat(invokeGrants).anySatisfy(g -> assertThat(g).startsWith("sagemaker:InvokeEndpoint ").endsWith(":endpoint/inferbus-embed-v2\"]]}"));
@@ -299,11 +303,11 @@ class InferbusStackTest {
                 .filteredOn(p -> p.contains("\"model\":[\"document-embedder\"]")).hasSize(1);
         // a forwarder per gpu model, none per version
         assertThat(synth.resources("AWS::Lambda::Function").values()).extracting(f -> String.valueOf(f.get("Handler")))
-                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(3);
+                .filteredOn(h -> h.contains("GpuForwardHandler")).hasSize(5);
         assertThat(synth.resources("AWS::CloudWatch::Alarm").values())
                 .filteredOn(a -> "Invocation5XXErrors".equals(a.get("MetricName")))
                 .extracting(a -> CdkJson.write(a.get("Dimensions")))
-                .hasSize(4).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
+                .hasSize(6).anyMatch(d -> d.contains("\"inferbus-embed-v2\""));
     }
 
     @Test

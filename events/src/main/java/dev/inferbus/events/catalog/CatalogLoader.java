@@ -35,6 +35,7 @@ public final class CatalogLoader {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9_-]{1,16}");
     private static final Pattern BUS = Pattern.compile("[A-Za-z0-9._-]{1,256}");
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    private static final int MAX_NEW_TOKENS = 8192;
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -134,15 +135,20 @@ public final class CatalogLoader {
             require(trigger == Trigger.SQS, where + "a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got "
                     + trigger.wireName() + (trigger == Trigger.KINESIS ? " (a kinesis trigger on gpu cannot keep per-key order across endpoint calls)" : ""));
             // The forwarder checks inputs before it spends endpoint capacity, and maps outputs back to the task's shape:
-            // it knows those for text (hf-tei is a text protocol; kserve-v2 carries the texts as a BYTES tensor) and
-            // for named tensors, which kserve-v2 carries as they are.
-            require(task == Task.TEXT_EMBEDDING || task == Task.TENSOR, where + "the gpu tier forwards text-embedding"
-                    + " and tensor models; a " + task.wireName() + " model runs on the cpu tier");
+            // it knows those for text (hf-tei is a text protocol; kserve-v2 carries the texts as a BYTES tensor), for
+            // named tensors, which kserve-v2 carries as they are, and for generations (hf-tgi, openai-chat).
+            require(task == Task.TEXT_EMBEDDING || task == Task.TENSOR || task == Task.TEXT_GENERATION, where
+                    + "the gpu tier forwards text-embedding, tensor and text-generation models; a " + task.wireName()
+                    + " model runs on the cpu tier");
         }
+        // a generation needs an accelerator and a container that streams it; the cpu runtime runs ONNX graphs only
+        require(tier == Tier.GPU || task != Task.TEXT_GENERATION, where + "a text-generation model is served by a"
+                + " SageMaker endpoint: 'tier' must be gpu, got " + tier.wireName());
         List<ModelVersion> versions = versions(m, tier, where);
         if (task == Task.TENSOR) {
             versions.stream().map(ModelVersion::endpoint).filter(Objects::nonNull).forEach(e -> tensorEndpoint(e, where));
         }
+        requireFormatFits(task, versions, where);
         Rollout rollout = rollout(m.rollout(), versions, tier, where);
         ModelVersion live = versions.stream().filter(v -> v.version().equals(rollout.live())).findFirst().orElseThrow();
         require(m.shards() == null || trigger == Trigger.KINESIS, where + "'shards' applies to kinesis-triggered models only");
@@ -169,6 +175,19 @@ public final class CatalogLoader {
         require(e.mode() == EndpointSpec.Mode.REALTIME, where + "a tensor model's endpoint.mode must be realtime");
         require(e.maxRequestBatch() == 1, where + "a tensor model's endpoint.maxRequestBatch must be 1 (one request's"
                 + " tensors per call), got " + e.maxRequestBatch());
+    }
+
+    /** Each endpoint speaks a format of its task: generation formats carry generations only, and vice versa. */
+    private static void requireFormatFits(Task task, List<ModelVersion> versions, String where) {
+        for (ModelVersion v : versions) {
+            if (v.endpoint() == null) {
+                continue;
+            }
+            EndpointSpec.Format format = v.endpoint().format();
+            require(format.generates() == (task == Task.TEXT_GENERATION), where + "endpoint.format '"
+                    + format.wireName() + "' does not carry " + task.wireName() + (task == Task.TEXT_GENERATION
+                    ? " (use hf-tgi or openai-chat)" : " (hf-tgi and openai-chat are for text-generation)"));
+        }
     }
 
     /** A model's versions: its {@code versions} list, or one version made of its own version, artifact and endpoint. */
@@ -316,15 +335,22 @@ public final class CatalogLoader {
                 where + "endpoint.maxRequestBatch must be 1..1024, got " + e.maxRequestBatch());
         // An asynchronous invocation's output is named by SageMaker and announced by one notification: one
         // request per invocation is what lets the completion find its result row.
+        // A stream answers one generation, and a container batches generations itself (continuous batching): one
+        // request per call, so that no generation waits for another's last token.
+        require(!format.generates() || e.maxRequestBatch() == 1,
+                where + "endpoint.maxRequestBatch must be 1 for a " + format.wireName() + " endpoint (one generation per call), got "
+                        + e.maxRequestBatch());
         require(mode != EndpointSpec.Mode.ASYNC || e.maxRequestBatch() == 1,
                 where + "endpoint.maxRequestBatch must be 1 for an async endpoint (one request per invocation), got " + e.maxRequestBatch());
         require(e.container().modelData() == null || e.container().modelData().startsWith("s3://"),
                 where + "endpoint.container.modelData must be an s3:// URI, got " + e.container().modelData());
-        require(e.existing() || e.container().image() != null || format == EndpointSpec.Format.HF_TEI,
+        require(e.existing() || e.container().image() != null || format == EndpointSpec.Format.HF_TEI || format.generates(),
                 where + "endpoint.container.image is required to create a " + format.wireName()
                         + " endpoint (or set existing: true to use one created elsewhere)");
-        require(e.localArtifact() == null || e.localArtifact().endsWith(".onnx"),
-                where + "endpoint.localArtifact must name an ONNX file, got " + e.localArtifact());
+        String artifactType = format.generates() ? ".json" : ".onnx";
+        require(e.localArtifact() == null || e.localArtifact().endsWith(artifactType),
+                where + "endpoint.localArtifact must name " + (format.generates() ? "a text generator's .json" : "an ONNX file")
+                        + " for a " + format.wireName() + " endpoint, got " + e.localArtifact());
         return e;
     }
 
@@ -335,13 +361,16 @@ public final class CatalogLoader {
         }
         InputLimits l = new InputLimits(or(raw.maxInlineInputBytes(), d.maxInlineInputBytes()),
                 or(raw.maxInputBytes(), d.maxInputBytes()), or(raw.maxTextChars(), d.maxTextChars()),
-                or(raw.maxTensorElements(), d.maxTensorElements()));
+                or(raw.maxTensorElements(), d.maxTensorElements()), or(raw.maxNewTokens(), d.maxNewTokens()));
         // An inline input travels inside an EventBridge event, which is capped at 256 KB.
         require(l.maxInlineInputBytes() >= 1 && l.maxInlineInputBytes() <= 200 * 1024,
                 where + "limits.maxInlineInputBytes must be 1..204800, got " + l.maxInlineInputBytes());
         require(l.maxInputBytes() >= l.maxInlineInputBytes(), where + "limits.maxInputBytes must be >= maxInlineInputBytes");
         require(l.maxTextChars() >= 1, where + "limits.maxTextChars must be positive");
         require(l.maxTensorElements() >= 1, where + "limits.maxTensorElements must be positive");
+        // an InferenceProgress event carries the whole text so far: 8192 words stay far below EventBridge's 256 KB
+        require(l.maxNewTokens() >= 1 && l.maxNewTokens() <= MAX_NEW_TOKENS,
+                where + "limits.maxNewTokens must be 1.." + MAX_NEW_TOKENS + ", got " + l.maxNewTokens());
         return l;
     }
 
@@ -415,7 +444,7 @@ public final class CatalogLoader {
     }
 
     private record RawLimits(Integer maxInlineInputBytes, Integer maxInputBytes, Integer maxTextChars,
-                             Integer maxTensorElements) {
+                             Integer maxTensorElements, Integer maxNewTokens) {
     }
 
     private record RawFunction(Integer memoryMb, Integer timeoutSeconds) {

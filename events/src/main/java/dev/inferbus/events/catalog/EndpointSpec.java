@@ -8,8 +8,8 @@ package dev.inferbus.events.catalog;
  * @param instanceType the instance type the CDK app provisions
  * @param existing true when the endpoint is managed elsewhere and only referenced by name
  * @param container what the CDK app deploys on the endpoint (unused for an existing endpoint)
- * @param localArtifact the ONNX text model (under the model root) that the local endpoint serves in place of
- *                      the container; null when the endpoint has no local stand-in
+ * @param localArtifact the ONNX text model, or a text generator's {@code .json}, (under the model root) that the
+ *                      local endpoint serves in place of the container; null when the endpoint has no local stand-in
  * @param truncate hf-tei: ask text-embeddings-inference to cut a text over the model's token limit instead of
  *                 refusing it (TEI's own default is to refuse, which fails every text of the call); formats
  *                 without such a switch ignore it
@@ -26,8 +26,8 @@ public record EndpointSpec(String name, Mode mode, Format format, int maxConcurr
     /**
      * The SageMaker model behind the endpoint.
      *
-     * @param image the container image URI; null for hf-tei, which defaults to the Hugging Face TEI image of the
-     *              stack's region
+     * @param image the container image URI; null for hf-tei, hf-tgi and openai-chat, which default to the Hugging
+     *              Face TEI / TGI or the DJL LMI image of the stack's region
      * @param modelData an {@code s3://} URI of a model.tar.gz, or null when the container fetches its own model
      * @param environment the container's environment (e.g. {@code HF_MODEL_ID} for TEI)
      */
@@ -82,8 +82,8 @@ public record EndpointSpec(String name, Mode mode, Format format, int maxConcurr
             this.name = name;
             this.mode = mode;
             this.format = format;
-            // one request per asynchronous invocation: CatalogLoader says why
-            this.maxRequestBatch = mode == Mode.ASYNC ? 1 : 16;
+            // one request per asynchronous invocation, and per generation (a stream answers one): CatalogLoader says why
+            this.maxRequestBatch = mode == Mode.ASYNC || format.generates() ? 1 : 16;
         }
 
         public Builder maxConcurrency(int maxConcurrency) {
@@ -137,7 +137,11 @@ public record EndpointSpec(String name, Mode mode, Format format, int maxConcurr
 
     /** Wire format of the endpoint's container. */
     public enum Format {
-        INFERBUS_JSON("inferbus-json"), HF_TEI("hf-tei"), KSERVE_V2("kserve-v2");
+        INFERBUS_JSON("inferbus-json"), HF_TEI("hf-tei"), KSERVE_V2("kserve-v2"),
+        /** Hugging Face text-generation-inference: {@code {"inputs","parameters"}} → {@code [{"generated_text","details"}]}. */
+        HF_TGI("hf-tgi"),
+        /** The OpenAI chat-completions body that the LMI (DJL) and vLLM containers take on {@code /invocations}. */
+        OPENAI_CHAT("openai-chat");
 
         private final String wireName;
 
@@ -147,6 +151,11 @@ public record EndpointSpec(String name, Mode mode, Format format, int maxConcurr
 
         public String wireName() {
             return wireName;
+        }
+
+        /** Whether the format carries text generations (else embeddings). */
+        public boolean generates() {
+            return this == HF_TGI || this == OPENAI_CHAT;
         }
     }
 }

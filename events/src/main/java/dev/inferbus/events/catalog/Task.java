@@ -13,7 +13,13 @@ public enum Task {
      * {@code {outputs:[{name, shape, datatype, data}]}}, named tensors as the KServe v2 inference protocol has them,
      * checked against the inputs the model itself declares.
      */
-    TENSOR("tensor");
+    TENSOR("tensor"),
+    /**
+     * {@code {prompt} | {messages:[{role, content}]}} plus {@code parameters} → {@code {text, finishReason,
+     * usage:{promptTokens, completionTokens}}}; gpu tier only, streamed from a real-time endpoint with
+     * {@code InferenceProgress} events on the way.
+     */
+    TEXT_GENERATION("text-generation");
 
     private final String wireName;
 

@@ -8,7 +8,8 @@ import dev.inferbus.events.catalog.Task;
  * re-scoring against the original).
  *
  * @param measure for embeddings the cosine of the two vectors (1 = same direction); for classification and anomaly
- *                detection |Δscore|; for tensors the largest |Δ| of an element
+ *                detection |Δscore|; for tensors the largest |Δ| of an element; for generations 1 when the texts
+ *                are the same, else 0
  * @param disagrees whether the pair would change what a consumer does: embeddings under
  *                  {@link #EMBEDDING_AGREEMENT}, another label, another anomaly flag, tensors of other names, types
  *                  or shapes, or another non-numeric element (the numbers' meaning is the model's, so no gap between
@@ -33,6 +34,12 @@ public record Agreement(double measure, boolean disagrees) {
             case TABULAR_CLASSIFICATION -> new Agreement(scoreGap(a, b), !text(a, "label").equals(text(b, "label")));
             case ANOMALY_DETECTION -> new Agreement(scoreGap(a, b), flag(a) != flag(b));
             case TENSOR -> tensors(a.path("outputs"), b.path("outputs"));
+            // a generation with the same seed and parameters is the same text; sampled differently, any two differ,
+            // so only sameness is measured (1 or 0)
+            case TEXT_GENERATION -> {
+                boolean same = text(a, "text").equals(text(b, "text"));
+                yield new Agreement(same ? 1 : 0, !same);
+            }
         };
     }
 

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The three detail schemas, and the schema of the tensor task's input, validated with JSON pointers so that every
- * message names its field.
+ * The detail schemas, and the schema of the tensor task's input, validated with JSON pointers so that every message
+ * names its field.
  */
 public final class ContractSchemas {
 
@@ -24,6 +24,7 @@ public final class ContractSchemas {
     private final JsonSchema completed;
     private final JsonSchema failed;
     private final JsonSchema tensorInput;
+    private final JsonSchema progress;
 
     ContractSchemas() {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
@@ -36,6 +37,7 @@ public final class ContractSchemas {
         completed = load(factory, config, "inference-completed");
         failed = load(factory, config, "inference-failed");
         tensorInput = load(factory, config, "tensor-input");
+        progress = load(factory, config, "inference-progress");
     }
 
     /** The schemas, loaded once for a runtime that has no codec at hand: they are immutable and thread-safe. */
@@ -75,6 +77,10 @@ public final class ContractSchemas {
     /** Problems of a tensor task's {@code input}, each "pointer: what was expected"; empty when valid. */
     public List<String> checkTensorInput(JsonNode input, String pointerPrefix) {
         return check(tensorInput, input, pointerPrefix);
+    }
+
+    public List<String> checkProgress(JsonNode detail) {
+        return check(progress, detail, "");
     }
 
     private static List<String> check(JsonSchema schema, JsonNode node, String pointerPrefix) {

@@ -18,7 +18,8 @@ class CatalogLoaderTest {
 
         assertThat(catalog.bus()).isEqualTo("inferbus");
         assertThat(catalog.ids()).containsExactly("fraud-scorer", "sentence-embedder", "sensor-anomaly",
-                "document-embedder", "archive-embedder", "fraud-scorer-raw", "sensor-anomaly-raw", "sentence-embedder-raw");
+                "document-embedder", "archive-embedder", "fraud-scorer-raw", "sensor-anomaly-raw", "sentence-embedder-raw",
+                "chat-assistant", "story-writer");
         ModelSpec embedder = catalog.find("sentence-embedder").orElseThrow();
         assertThat(embedder.task()).isEqualTo(Task.TEXT_EMBEDDING);
         assertThat(embedder.batch()).isEqualTo(new BatchSpec(100, 1, 1));
@@ -53,7 +54,7 @@ class CatalogLoaderTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             duplicate id        | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx}\\n  - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: b.onnx} | models[1] (a): duplicate id 'a'
-            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection, tensor)
+            unknown task        | - {id: a, task: translation, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (a): unknown task 'translation' (known: text-embedding, tabular-classification, anomaly-detection, tensor, text-generation)
             gpu no endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs} | models[0] (a): a gpu model needs an 'endpoint'
             cpu no artifact     | - {id: a, task: text-embedding, tier: cpu, trigger: sqs} | models[0] (a): a cpu model needs an 'artifact'
             kinesis on gpu      | - {id: a, task: text-embedding, tier: gpu, trigger: kinesis, endpoint: {name: e, mode: realtime}} | models[0] (a): a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got kinesis
@@ -61,11 +62,11 @@ class CatalogLoaderTest {
             unknown key         | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, tigger: x} | models[0].tigger: Unrecognized field "tigger"
             bad id              | - {id: Fraud_Scorer, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx} | models[0] (Fraud_Scorer): 'id' must match
             concurrency 1       | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, maxConcurrency: 1}} | models[0] (a): endpoint.maxConcurrency must be 2..1000, got 1
-            unknown format      | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: grpc}} | models[0] (a): unknown endpoint.format 'grpc' (known: inferbus-json, hf-tei, kserve-v2)
+            unknown format      | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: grpc}} | models[0] (a): unknown endpoint.format 'grpc' (known: inferbus-json, hf-tei, kserve-v2, hf-tgi, openai-chat)
             big sqs no window   | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, batch: {size: 50}} | models[0] (a): an SQS batch.size over 10 needs batch.windowSeconds >= 1
             batch on direct     | - {id: a, task: text-embedding, tier: cpu, trigger: eventbridge, artifact: a.onnx, batch: {size: 5}} | models[0] (a): 'batch' does not apply to an eventbridge trigger
             shards on sqs       | - {id: a, task: text-embedding, tier: cpu, trigger: sqs, artifact: a.onnx, shards: 2} | models[0] (a): 'shards' applies to kinesis-triggered models only
-            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding and tensor models; a tabular-classification model runs on the cpu tier
+            tabular on gpu      | - {id: a, task: tabular-classification, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime}} | models[0] (a): the gpu tier forwards text-embedding, tensor and text-generation models; a tabular-classification model runs on the cpu tier
             tensor on hf-tei    | - {id: a, task: tensor, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, maxRequestBatch: 1}} | models[0] (a): a tensor model's endpoint.format must be kserve-v2 (the KServe v2 inference protocol of Triton), got hf-tei
             tensor async        | - {id: a, task: tensor, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, format: kserve-v2, existing: true}} | models[0] (a): a tensor model's endpoint.mode must be realtime
             tensor batched call | - {id: a, task: tensor, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2, existing: true}} | models[0] (a): a tensor model's endpoint.maxRequestBatch must be 1 (one request's tensors per call), got 16

@@ -31,10 +31,10 @@ class RouteTest {
     void groupsCpuModelsByTriggerAndGivesEachGpuEndpointItsOwnRoute() {
         assertThat(catalog.routes()).extracting(Route::name).containsExactly(
                 "cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed", "gpu-inferbus-embed-async",
-                "gpu-inferbus-tensor-minilm", "reject");
+                "gpu-inferbus-tensor-minilm", "gpu-inferbus-chat", "gpu-inferbus-story-async", "reject");
         assertThat(catalog.routes()).extracting(Route::target).containsExactly(Route.Target.FUNCTION,
                 Route.Target.QUEUE, Route.Target.STREAM, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.QUEUE,
-                Route.Target.FUNCTION);
+                Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.FUNCTION);
         assertThat(catalog.routes().get(0).modelIds()).containsExactly("fraud-scorer", "fraud-scorer-raw");
         assertThat(catalog.routes().get(1).modelIds()).containsExactly("sentence-embedder", "sensor-anomaly-raw");
     }
@@ -73,7 +73,7 @@ class RouteTest {
         assertThat(reject.eventPattern()).isEqualTo("{\"detail-type\":[\"InferenceRequested\"],\"$or\":["
                 + "{\"detail\":{\"model\":[{\"anything-but\":[\"fraud-scorer\",\"sentence-embedder\",\"sensor-anomaly\","
                 + "\"document-embedder\",\"archive-embedder\",\"fraud-scorer-raw\",\"sensor-anomaly-raw\","
-                + "\"sentence-embedder-raw\"]}]}},{\"detail\":{\"model\":[{\"exists\":false}]}}]}");
+                + "\"sentence-embedder-raw\",\"chat-assistant\",\"story-writer\"]}]}},{\"detail\":{\"model\":[{\"exists\":false}]}}]}");
     }
 
     @Test

@@ -58,6 +58,8 @@ public interface Profiler {
                     return new Observation(Map.of("tokens", length), null, null, values);
                 };
             }
+            // a TaskModel runs in a cpu function, which no text-generation model is (the catalog keeps it on gpu)
+            case TEXT_GENERATION -> throw new IllegalArgumentException("no cpu model profiles text-generation");
         };
     }
 }

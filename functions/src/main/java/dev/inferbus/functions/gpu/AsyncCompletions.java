@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
+import dev.inferbus.functions.gpu.generation.GenerationFormat;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.contract.InferenceRequested;
@@ -141,13 +143,13 @@ public final class AsyncCompletions {
     /** The completed row, or null when a large output could not be stored yet (a retry will). */
     private ResultRow completed(PendingRow pending, InferenceRequested detail, ModelSpec model, byte[] body, double inferenceMs,
                                 long now) {
-        List<float[]> embeddings;
+        JsonNode output;
         try {
-            embeddings = WireFormat.of(model.endpoint()).response(body, 1);
+            output = model.task() == Task.TEXT_GENERATION ? GenerationFormat.of(model.endpoint()).response(body).output()
+                    : TextEmbeddings.output(WireFormat.of(model.endpoint()).response(body, 1).get(0));
         } catch (MalformedPayloadException e) {
             return failed(pending, detail, "endpoint " + pending.endpoint() + " answered what inferbus cannot read: " + e.getMessage(), now);
         }
-        JsonNode output = TextEmbeddings.output(embeddings.get(0));
         String json = codec.toJson(output);
         if (!LargeOutputs.tooLarge(json)) {
             return rows.completed(origin(pending, detail), output, null, inferenceMs, now);

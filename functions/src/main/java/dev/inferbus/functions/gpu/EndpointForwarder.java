@@ -3,6 +3,13 @@ package dev.inferbus.functions.gpu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
+import dev.inferbus.functions.generation.GenerationRequest;
+import dev.inferbus.functions.generation.TextGenerations;
+import dev.inferbus.functions.gpu.generation.GenerationFormat;
+import dev.inferbus.functions.gpu.generation.ProgressSink;
+import dev.inferbus.functions.gpu.generation.ProgressTracker;
+import dev.inferbus.functions.gpu.generation.StreamedGeneration;
 import dev.inferbus.events.contract.Decoded;
 import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
@@ -22,6 +29,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +55,9 @@ import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncCli
  * task's {@link TaskPayload}. Asynchronous: each request is first stored as a PENDING row (so that its completion always finds
  * it), its payload put to {@code s3://<bucket>/async-in/<requestId>.json}, and the endpoint invoked with that
  * input location; the completion handler ends the row.
+ *
+ * <p>Text generations go one to a call: streamed from a real-time endpoint ({@link StreamedGeneration}, with
+ * {@code InferenceProgress} events on the way), or in the endpoint's format through the same asynchronous path.
  */
 public final class EndpointForwarder implements Scorer {
 
@@ -61,6 +72,8 @@ public final class EndpointForwarder implements Scorer {
     private final ResultStore store;
     private final EventCodec codec;
     private final Clock clock;
+    private final ProgressSink progress;
+    private final StreamedGeneration streams;
 
     /** The least time worth giving an endpoint call; with less left, its requests go back for a retry. */
     private static final Duration MIN_CALL = Duration.ofSeconds(1);
@@ -72,12 +85,24 @@ public final class EndpointForwarder implements Scorer {
 
     public EndpointForwarder(SageMakerRuntimeAsyncClient sageMaker, S3AsyncClient s3, String bucket, ResultStore store,
                              EventCodec codec, Clock clock) {
+        this(sageMaker, s3, bucket, store, codec, clock, ProgressSink.NONE);
+    }
+
+    private EndpointForwarder(SageMakerRuntimeAsyncClient sageMaker, S3AsyncClient s3, String bucket, ResultStore store,
+                              EventCodec codec, Clock clock, ProgressSink progress) {
+        this.progress = progress;
+        this.streams = new StreamedGeneration(sageMaker);
         this.sageMaker = sageMaker;
         this.s3 = s3;
         this.bucket = bucket;
         this.store = store;
         this.codec = codec;
         this.clock = clock;
+    }
+
+    /** The same forwarder, announcing streamed generations' progress to {@code progress}. */
+    public EndpointForwarder withProgress(ProgressSink progress) {
+        return new EndpointForwarder(sageMaker, s3, bucket, store, codec, clock, progress);
     }
 
     /** The object key of a request's asynchronous input. */
@@ -99,10 +124,17 @@ public final class EndpointForwarder implements Scorer {
         Outcome[] outcomes = new Outcome[requests.size()];
         // a spec stands for one version of its model, on that version's endpoint: each group calls one endpoint
         Map<ModelSpec, List<Integer>> byVersion = new LinkedHashMap<>();
+        Map<Integer, GenerationRequest> generations = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             ScoringRequest request = requests.get(i);
             try {
-                TaskPayload.of(request.model()).check(request.input(), request.inputPointer(), request.model());
+                if (request.model().task() == Task.TEXT_GENERATION) {
+                    GenerationRequest generation = TextGenerations.request(request.input(), request.inputPointer(), request.model().limits());
+                    GenerationFormat.of(request.model().endpoint()).check(generation, request.inputPointer());
+                    generations.put(i, generation);
+                } else {
+                    TaskPayload.of(request.model()).check(request.input(), request.inputPointer(), request.model());
+                }
                 byVersion.computeIfAbsent(request.model(), k -> new ArrayList<>()).add(i);
             } catch (InvalidInputException e) {
                 outcomes[i] = new Outcome.Failed(e.code(), e.getMessage());
@@ -113,7 +145,7 @@ public final class EndpointForwarder implements Scorer {
         List<CompletableFuture<Void>> versions = new ArrayList<>();
         byVersion.forEach((version, indices) -> versions.add(CompletableFuture
                 // the dispatch threads carry the invocation's trace context, where each endpoint call's span finds its records
-                .supplyAsync(() -> forward(version, indices, requests, outcomes, deadline), Context.current().wrap(DISPATCH))
+                .supplyAsync(() -> forward(version, indices, requests, generations, outcomes, deadline), Context.current().wrap(DISPATCH))
                 .thenCompose(calls -> calls)));
         CompletableFuture.allOf(versions.toArray(CompletableFuture[]::new)).join();
         return List.of(outcomes);
@@ -121,19 +153,34 @@ public final class EndpointForwarder implements Scorer {
 
     /** Starts the calls of one version's requests, as its endpoint's slots free up; completes when they all end. */
     private CompletableFuture<Void> forward(ModelSpec version, List<Integer> indices, List<ScoringRequest> requests,
-                                            Outcome[] outcomes, Deadline deadline) {
+                                            Map<Integer, GenerationRequest> generations, Outcome[] outcomes, Deadline deadline) {
         EndpointSpec endpoint = version.endpoint();
         Semaphore inFlight = new Semaphore(endpoint.callsPerInvocation());
         List<CompletableFuture<Void>> calls = new ArrayList<>();
-        if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
+        if (version.task() == Task.TEXT_GENERATION) {
+            // one generation per call, streamed from a real-time endpoint, or queued on an asynchronous one
+            GenerationFormat format = GenerationFormat.of(endpoint);
+            for (int i : indices) {
+                GenerationRequest generation = generations.get(i);
+                boolean realtime = endpoint.mode() == EndpointSpec.Mode.REALTIME;
+                byte[] body = format.request(generation, realtime);
+                calls.add(limited(inFlight, () -> withinDeadline(deadline, List.of(i), outcomes, timeout -> (realtime
+                        ? streams.call(endpoint.name(), format, body, progressOf(version, requests.get(i)), timeout)
+                        : submit(version, requests.get(i), body, format.contentType(), timeout))
+                        .thenAccept(outcome -> outcomes[i] = outcome))));
+            }
+        } else if (endpoint.mode() == EndpointSpec.Mode.REALTIME) {
             for (int from = 0; from < indices.size(); from += endpoint.maxRequestBatch()) {
                 List<Integer> chunk = indices.subList(from, Math.min(from + endpoint.maxRequestBatch(), indices.size()));
                 calls.add(limited(inFlight, () -> invoke(endpoint, chunk, requests, outcomes, new AtomicInteger(chunk.size()), deadline)));
             }
         } else {
+            TaskPayload payload = TaskPayload.of(version);
             for (int i : indices) {
+                byte[] body = payload.request(List.of(requests.get(i).input()));
                 calls.add(limited(inFlight, () -> withinDeadline(deadline, List.of(i), outcomes,
-                        timeout -> submit(version, requests.get(i), timeout).thenAccept(outcome -> outcomes[i] = outcome))));
+                        timeout -> submit(version, requests.get(i), body, payload.contentType(), timeout)
+                                .thenAccept(outcome -> outcomes[i] = outcome))));
             }
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
@@ -225,7 +272,19 @@ public final class EndpointForwarder implements Scorer {
                 .thenCompose(next -> next);
     }
 
-    private CompletableFuture<Outcome> submit(ModelSpec model, ScoringRequest request, Duration callTimeout) {
+    /** The progress of one streamed request, announced under its model and the version that serves it. */
+    private ProgressTracker progressOf(ModelSpec version, ScoringRequest request) {
+        String requestId = request.requestId();
+        String traceparent = requestId == null ? null : InvocationTrace.current().traceparentOf(requestId);
+        if (traceparent == null && request.request() != null) {
+            traceparent = request.request().detail().traceparent();
+        }
+        return new ProgressTracker(requestId, version.id(), version.version(), traceparent, progress, clock);
+    }
+
+    /** @param body the request in the endpoint's format, put to S3 as the invocation's input */
+    private CompletableFuture<Outcome> submit(ModelSpec model, ScoringRequest request, byte[] body, String contentType,
+                                              Duration callTimeout) {
         Decoded.Request decoded = request.request();
         if (decoded == null) {
             throw new IllegalArgumentException("an asynchronous endpoint needs the request's event to keep a PENDING row");
@@ -241,7 +300,6 @@ public final class EndpointForwarder implements Scorer {
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
                 decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
-        TaskPayload payload = TaskPayload.of(model);
         String key = asyncInputKey(detail.requestId());
         return store.putPending(pending, now).thenCompose(write -> {
             switch (write) {
@@ -255,11 +313,10 @@ public final class EndpointForwarder implements Scorer {
                 case WRITTEN -> {
                 }
             }
-            return s3.putObject(b -> b.bucket(bucket).key(key).contentType(payload.contentType()),
-                            AsyncRequestBody.fromBytes(payload.request(List.of(request.input()))))
+            return s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), AsyncRequestBody.fromBytes(body))
                     .thenCompose(put -> sageMaker.invokeEndpointAsync(b -> {
                         b.endpointName(endpoint.name()).inputLocation("s3://" + bucket + "/" + key)
-                                .contentType(payload.contentType()).accept(payload.contentType())
+                                .contentType(contentType).accept(contentType)
                                 .overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
                         if (detail.requestId().length() <= MAX_INFERENCE_ID) {
                             b.inferenceId(detail.requestId());

@@ -24,6 +24,9 @@ public sealed interface WireFormat permits HfTeiFormat, InferbusJsonFormat, Kser
             case HF_TEI -> new HfTeiFormat(endpoint.truncate());
             case INFERBUS_JSON -> new InferbusJsonFormat();
             case KSERVE_V2 -> new KserveV2Format();
+            // generations travel in their own formats (gpu.generation.GenerationFormat)
+            case HF_TGI, OPENAI_CHAT -> throw new IllegalArgumentException("endpoint " + endpoint.name() + " carries generations ("
+                    + endpoint.format().wireName() + "), not embeddings");
         };
     }
 

@@ -21,6 +21,7 @@ import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.gpu.AsyncCompletions;
 import dev.inferbus.functions.gpu.EndpointForwarder;
+import dev.inferbus.functions.gpu.generation.ProgressSink;
 import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.functions.runtime.ArtifactSource;
@@ -126,6 +127,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         ResultStore store = store(aws);
         Scorer scorer = forwards
                 ? new EndpointForwarder(aws.sageMaker(), aws.s3(), config.bucket(), store, codec, Clock.systemUTC())
+                        .withProgress(ProgressSink.bus(EventPublisher.standard(aws.events(), config.bus(), Clock.systemUTC()), codec,
+                                Clock.systemUTC()))
                 : new MicroBatcher(modelRuntime, options);
         return new InferencePipeline(catalog, new HashSet<>(config.models()), codec, scorer,
                 new ClaimChecks(aws.s3(), config.bucket(), codec.mapper()), reporter(aws, store),

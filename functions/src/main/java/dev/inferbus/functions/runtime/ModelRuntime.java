@@ -64,6 +64,8 @@ public final class ModelRuntime implements ModelLookup, AutoCloseable {
             case ANOMALY_DETECTION -> new AnomalyDetectionModel(spec, signature(spec, artifacts, prefix), onnx);
             // the graph declares its own tensors: no signature file
             case TENSOR -> new TensorModel(spec, onnx);
+            case TEXT_GENERATION -> throw new IllegalStateException(spec.id() + ": text-generation is served by an endpoint,"
+                    + " not the cpu runtime");
         };
     }
 

@@ -7,6 +7,7 @@ import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.local.sagemaker.OnnxTensorModels;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
+import dev.inferbus.local.sagemaker.TextGenerators;
 import dev.inferbus.local.sagemaker.SageMakerServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -97,7 +98,8 @@ final class ServeEndpointCommand extends CliCommand {
         }
         try {
             return new Serving(SageMakerServer.start(new InetSocketAddress(options.bind(), options.port()), List.of(model),
-                    tensors.or(models), null, null, (endpoint, success, message) -> { }, "local"), models, tensors);
+                    tensors.or(models), TextGenerators::load, null, null, (endpoint, success, message) -> { }, "local"),
+                    models, tensors);
         } catch (IOException | RuntimeException e) {
             models.close();
             tensors.close();

@@ -6,9 +6,9 @@ import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
-import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.results.StoredResult;
+import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.tracing.Tracing;
 import dev.inferbus.local.emulators.DynamoDbLocalServer;
 import dev.inferbus.local.emulators.ElasticMqServer;
@@ -18,15 +18,16 @@ import dev.inferbus.local.emulators.S3ProxyServer;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.faults.FaultProxy;
+import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.iam.Principal;
 import dev.inferbus.local.iam.gateway.services.AwsService;
-import dev.inferbus.local.files.Folders;
 import dev.inferbus.local.lambda.Invoker;
 import dev.inferbus.local.lambda.runtime.FunctionPool;
 import dev.inferbus.local.lambda.runtime.LambdaService;
 import dev.inferbus.local.sagemaker.OnnxTensorModels;
 import dev.inferbus.local.sagemaker.OnnxTextModels;
 import dev.inferbus.local.sagemaker.SageMakerServer;
+import dev.inferbus.local.sagemaker.TextGenerators;
 import dev.inferbus.local.template.CloudAssembly;
 import dev.inferbus.local.template.NotEmulated;
 import dev.inferbus.local.template.Resource;
@@ -347,8 +348,8 @@ public final class LocalCloud implements AutoCloseable {
             storage.put(name, new SageMakerServer.AsyncStorage(access.clientsAs(role).s3(),
                     Optional.ofNullable(output.path("KmsKeyId").textValue())));
         }
-        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, tensors.or(models), storage::get,
-                bucketName, (endpoint, success, message) -> {
+        sageMaker = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, tensors.or(models), TextGenerators::load,
+                storage::get, bucketName, (endpoint, success, message) -> {
                     String topic = topics.getOrDefault(endpoint, new String[2])[success ? 0 : 1];
                     if (topic == null) {
                         LOG.warn("endpoint {} has no {} topic; the notification is dropped", endpoint, success ? "success" : "error");

@@ -194,6 +194,7 @@ public record ComparisonReport(ModelSpec model, List<VersionCount> split, List<S
             case TABULAR_CLASSIFICATION -> "|Δscore| (disagree: another label)";
             case ANOMALY_DETECTION -> "|Δscore| (disagree: another anomalous flag)";
             case TENSOR -> "max |Δelement| (disagree: other output names, types or shapes)";
+            case TEXT_GENERATION -> "same text 1/0 (disagree: another text)";
         };
     }
 

@@ -12,7 +12,10 @@ import dev.inferbus.functions.gpu.MalformedPayloadException;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import dev.inferbus.functions.gpu.WireFormat;
 import dev.inferbus.functions.gpu.WireFormat.ContainerRequest;
+import dev.inferbus.events.catalog.Task;
+import dev.inferbus.functions.gpu.generation.GenerationFormat;
 import dev.inferbus.local.emulators.Emulator;
+import dev.inferbus.samples.generation.TextGenerator;
 import dev.inferbus.local.emulators.HttpReplies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -107,6 +110,8 @@ public final class SageMakerServer implements Emulator {
         final EndpointSpec spec;
         final WireFormat format;
         final EndpointModel model;
+        /** The generation container a text-generation endpoint runs instead of {@link #model}; null on the others. */
+        final GenerationEndpoint generation;
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
         final AtomicLong calls = new AtomicLong();
@@ -118,6 +123,18 @@ public final class SageMakerServer implements Emulator {
             this.spec = spec;
             this.format = WireFormat.of(spec);
             this.model = model;
+            this.generation = null;
+        }
+
+        Served(EndpointSpec spec, TextGenerator generator) {
+            this.spec = spec;
+            this.format = null;
+            this.model = null;
+            this.generation = new GenerationEndpoint(GenerationFormat.of(spec), generator);
+        }
+
+        String contentType() {
+            return generation != null ? generation.format.contentType() : format.contentType();
         }
     }
 
@@ -161,10 +178,22 @@ public final class SageMakerServer implements Emulator {
                                         Function<ModelSpec, ? extends EndpointModel> modelFor,
                                         Function<String, AsyncStorage> storage, String outputBucket, Notifier notifier,
                                         String region) throws IOException {
+        return start(address, models, modelFor, model -> {
+            throw new IllegalArgumentException("no text generator for " + model.id());
+        }, storage, outputBucket, notifier, region);
+    }
+
+    /** @param generatorFor the generator each text-generation model's endpoint serves */
+    public static SageMakerServer start(InetSocketAddress address, List<ModelSpec> models,
+                                        Function<ModelSpec, ? extends EndpointModel> modelFor,
+                                        Function<ModelSpec, TextGenerator> generatorFor, Function<String, AsyncStorage> storage,
+                                        String outputBucket, Notifier notifier, String region) throws IOException {
         HttpServer http = HttpServer.create(address, 128);
         SageMakerServer sageMaker = new SageMakerServer(http, storage, outputBucket, notifier, region);
         for (ModelSpec model : models) {
-            sageMaker.endpoints.put(model.endpoint().name(), sageMaker.new Served(model.endpoint(), modelFor.apply(model)));
+            sageMaker.endpoints.put(model.endpoint().name(), model.task() == Task.TEXT_GENERATION
+                    ? sageMaker.new Served(model.endpoint(), generatorFor.apply(model))
+                    : sageMaker.new Served(model.endpoint(), modelFor.apply(model)));
         }
         http.createContext("/", sageMaker::handle);
         http.setExecutor(sageMaker.requests);
@@ -208,7 +237,12 @@ public final class SageMakerServer implements Emulator {
             }
             if (path.equals("/invocations") && method.equals("POST") && !endpoints.isEmpty()) {
                 // the container contract: this process is one model's container
-                invoke(exchange, endpoints.values().iterator().next(), true);
+                Served only = endpoints.values().iterator().next();
+                if (only.generation != null) {
+                    generate(exchange, only, true, false);
+                } else {
+                    invoke(exchange, only, true);
+                }
                 return;
             }
             String[] parts = path.split("/");
@@ -216,6 +250,13 @@ public final class SageMakerServer implements Emulator {
                 Served served = endpoints.get(parts[2]);
                 if (served == null) {
                     error(exchange, 400, "ValidationError", "Endpoint " + parts[2] + " of account 000000000000 not found.");
+                } else if (parts[3].equals("invocations") && served.generation != null) {
+                    generate(exchange, served, false, false);
+                } else if (parts[3].equals("invocations-response-stream") && served.generation != null) {
+                    generate(exchange, served, false, true);
+                } else if (parts[3].equals("invocations-response-stream")) {
+                    // SageMaker refuses a stream from a container that does not stream
+                    error(exchange, 400, "ValidationError", "Endpoint " + served.spec.name() + " does not support response streaming.");
                 } else if (parts[3].equals("invocations")) {
                     invoke(exchange, served, false);
                 } else if (parts[3].equals("async-invocations")) {
@@ -294,6 +335,91 @@ public final class SageMakerServer implements Emulator {
         reply(exchange, 200, KserveV2Tensors.contentType(), output, Map.of("x-Amzn-Invoked-Production-Variant", "AllTraffic"));
     }
 
+    /**
+     * A generation, whole or streamed. A container's refusal is its own answer, or as SageMaker wraps it (ModelError
+     * 424, also before a response stream starts); streamed, the container's output goes out as PayloadParts, and the
+     * malformed-output fault breaks the stream after its first token with ModelStreamError {@code StreamBroken}.
+     *
+     * @param responseStream called as {@code InvokeEndpointWithResponseStream}: eventstream framing
+     */
+    private void generate(HttpExchange exchange, Served served, boolean asContainer, boolean responseStream) throws IOException {
+        enter(served);
+        try {
+            if (injectFault(exchange, served)) {
+                return;
+            }
+            served.inputs.incrementAndGet();
+            GenerationEndpoint.Refusable read = served.generation.read(exchange.getRequestBody().readAllBytes());
+            if (read.refusal() != null) {
+                modelError(exchange, new ContainerError(read.refusal().status(), read.refusal().body()), asContainer);
+                return;
+            }
+            GenerationFormat format = served.generation.format;
+            if (!read.call().stream()) {
+                byte[] whole = format.writeResponse(served.generation.generate(read.call().request(), GenerationEndpoint.ignore()));
+                if (!responseStream) {
+                    reply(exchange, 200, format.contentType(), whole, Map.of("x-Amzn-Invoked-Production-Variant", "AllTraffic"));
+                    return;
+                }
+                streamed(exchange, served, writer -> writer.parts(new String(whole, StandardCharsets.UTF_8)));
+                return;
+            }
+            boolean broken = malformedNow();
+            if (!responseStream) {
+                StringBuilder sse = new StringBuilder();
+                served.generation.generate(read.call().request(), (index, token, end) -> sse.append(format.writeEvents(index, token, end)));
+                reply(exchange, 200, "text/event-stream", sse.toString().getBytes(StandardCharsets.UTF_8), Map.of());
+                return;
+            }
+            streamed(exchange, served, writer -> {
+                try {
+                    served.generation.generate(read.call().request(), (index, token, end) -> {
+                        try {
+                            writer.parts(format.writeEvents(index, token, end));
+                            if (broken && end == null) {
+                                writer.modelStreamError("StreamBroken", "Your connection to the model was reset or closed.");
+                                throw new StreamEnded();
+                            }
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                } catch (StreamEnded e) {
+                    served.failed.incrementAndGet();
+                }
+            });
+        } finally {
+            served.inFlight.decrementAndGet();
+        }
+    }
+
+    /** Ends a generation whose stream was broken on purpose. */
+    private static final class StreamEnded extends RuntimeException {
+        StreamEnded() {
+            super(null, null, false, false);
+        }
+    }
+
+    private interface StreamBody {
+        void write(ResponseStreamWriter writer) throws IOException;
+    }
+
+    /** A 200 whose body is an event stream, written as it is produced (chunked). */
+    private void streamed(HttpExchange exchange, Served served, StreamBody body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", ResponseStreamWriter.CONTENT_TYPE);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        exchange.getResponseHeaders().set("X-Amzn-SageMaker-Content-Type", served.contentType());
+        exchange.getResponseHeaders().set("x-Amzn-Invoked-Production-Variant", "AllTraffic");
+        exchange.sendResponseHeaders(200, 0);
+        try (java.io.OutputStream out = exchange.getResponseBody()) {
+            long seed;
+            synchronized (random) {
+                seed = random.nextLong();
+            }
+            body.write(new ResponseStreamWriter(out, seed));
+        }
+    }
+
     private void invokeAsync(HttpExchange exchange, Served served) throws IOException {
         if (served.spec.mode() != EndpointSpec.Mode.ASYNC || storage == null) {
             error(exchange, 400, "ValidationError", "Endpoint " + served.spec.name() + " is not configured for asynchronous inference.");
@@ -323,27 +449,31 @@ public final class SageMakerServer implements Emulator {
         enter(served);
         ObjectNode message = JSON.createObjectNode().put("awsRegion", region).put("receivedTime", received.toString())
                 .put("inferenceId", id).put("eventVersion", "1.0").put("eventSource", "aws:sagemaker").put("eventName", "InferenceResult");
-        message.putObject("requestParameters").put("contentType", served.format.contentType())
+        message.putObject("requestParameters").put("contentType", served.contentType())
                 .put("endpointName", served.spec.name()).put("inputLocation", input);
         boolean success;
         AsyncStorage store = storage.apply(served.spec.name());
         try {
             URI in = URI.create(input);
             byte[] body = store.s3().getObjectAsBytes(b -> b.bucket(in.getHost()).key(in.getPath().substring(1))).asByteArray();
-            ContainerRequest request = served.format.readRequest(body);
-            served.inputs.addAndGet(request.texts().size());
-            // asynchronous endpoints serve text models only (the catalog holds tensor endpoints to realtime)
-            TextModel model = (TextModel) served.model;
-            Optional<ContainerError> overLimit = overTokenLimit(model, request);
-            if (overLimit.isPresent()) {
-                failAsync(store, message, failure, "ClientError: " + overLimit.get().body());
-                success = false;
+            if (served.generation != null) {
+                success = generateAsync(served, store, body, message, output, failure);
             } else {
-                byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8)
-                        : served.format.writeResponse(model.embed(request.texts()));
-                put(store, output, result);
-                message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
-                success = true;
+                ContainerRequest request = served.format.readRequest(body);
+                served.inputs.addAndGet(request.texts().size());
+                // asynchronous endpoints serve text models only (the catalog holds tensor endpoints to realtime)
+                TextModel model = (TextModel) served.model;
+                Optional<ContainerError> overLimit = overTokenLimit(model, request);
+                if (overLimit.isPresent()) {
+                    failAsync(store, message, failure, "ClientError: " + overLimit.get().body());
+                    success = false;
+                } else {
+                    byte[] result = malformed ? "not json".getBytes(StandardCharsets.UTF_8)
+                            : served.format.writeResponse(model.embed(request.texts()));
+                    put(store, output, result);
+                    message.putObject("responseParameters").put("contentType", served.format.contentType()).put("outputLocation", output);
+                    success = true;
+                }
             }
         } catch (Exception e) {
             failAsync(store, message, failure, (e instanceof MalformedPayloadException ? "ClientError: " : "ServerError: ") + e.getMessage());
@@ -357,6 +487,20 @@ public final class SageMakerServer implements Emulator {
         } catch (RuntimeException e) {
             LOG.warn("notification of {} could not be delivered: {}", id, e.toString());
         }
+    }
+
+    /** An asynchronous generation: the whole response in the endpoint's format, or the container's refusal. */
+    private boolean generateAsync(Served served, AsyncStorage store, byte[] body, ObjectNode message, String output, String failure) {
+        served.inputs.incrementAndGet();
+        GenerationEndpoint.Refusable read = served.generation.read(body);
+        if (read.refusal() != null) {
+            failAsync(store, message, failure, "ClientError: " + read.refusal().body());
+            return false;
+        }
+        put(store, output, served.generation.format.writeResponse(
+                served.generation.generate(read.call().request(), GenerationEndpoint.ignore())));
+        message.putObject("responseParameters").put("contentType", served.contentType()).put("outputLocation", output);
+        return true;
     }
 
     private void failAsync(AsyncStorage store, ObjectNode message, String failure, String reason) {

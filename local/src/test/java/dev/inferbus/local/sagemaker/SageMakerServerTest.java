@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.local.cloud.AwsClients;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -33,7 +34,8 @@ class SageMakerServerTest {
 
     @BeforeAll
     void start() throws Exception {
-        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream().filter(m -> m.endpoint() != null).toList();
+        List<ModelSpec> gpu = CatalogLoader.loadClasspath().models().stream()
+                .filter(m -> m.endpoint() != null && m.task() == Task.TEXT_EMBEDDING).toList();
         server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu, model -> new LengthModel(), null, null,
                 (e, ok, m) -> { }, "us-east-1");
         sdk = AwsClients.configure(SageMakerRuntimeClient.builder(), server.endpoint())
