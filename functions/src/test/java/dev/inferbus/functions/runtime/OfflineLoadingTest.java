@@ -43,7 +43,7 @@ class OfflineLoadingTest {
             assertThat(Utils.isOfflineMode()).isTrue();
             assertThat(runtime.models()).extracting(m -> m.spec().id() + "@" + m.spec().version())
                     .containsExactly("fraud-scorer@1", "fraud-scorer@2", "sentence-embedder@1", "sentence-embedder@2",
-                            "sensor-anomaly@1");
+                            "sensor-anomaly@1", "fraud-scorer-raw@1", "sensor-anomaly-raw@1");
             for (TaskModel<?> model : runtime.models()) {
                 assertThat(primed(model)).isNotNull();
             }

@@ -18,9 +18,10 @@ class DeployedFunctionsTest {
         LocalCloud cloud = ((EmbeddedBackend) backend).cloud();
 
         assertThat(cloud.functionNames()).containsOnlyKeys("cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed",
-                "gpu-inferbus-embed-async", "gpu-complete");
+                "gpu-inferbus-embed-async", "gpu-inferbus-tensor-minilm", "gpu-inferbus-chat", "gpu-inferbus-story-async",
+                "gpu-complete");
         assertThat(cloud.report().stream().filter(line -> line.startsWith("function ")))
-                .hasSize(6)
+                .hasSize(9)
                 .allSatisfy(line -> assertThat(line).contains("Ready[").doesNotContain("Failed["));
         for (String function : cloud.functionNames().keySet()) {
             assertThat(cloud.function(function).function().taskRoot()).as(function).isNotEmptyDirectory();
