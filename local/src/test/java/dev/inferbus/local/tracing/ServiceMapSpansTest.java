@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +72,7 @@ class ServiceMapSpansTest {
         services = PipelineServices.withS3(List.of(tracing.awsCalls()));
         models = ModelRuntime.load(catalog.select(List.of("fraud-scorer")), ArtifactSource.fromRoot("classpath:"));
         endpoints = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0),
-                catalog.find("document-embedder").orElseThrow().allVersions(), version -> new Ones(), null, PipelineServices.BUCKET,
+                catalog.find("document-embedder").orElseThrow().allVersions(), version -> SageMakerServer.TextModel.constant(new float[] {1, 1, 1, 1}), null, PipelineServices.BUCKET,
                 (endpoint, success, message) -> { }, "us-east-1");
         sageMaker = services.client(SageMakerRuntimeAsyncClient.builder(), endpoints.endpoint()).build();
     }
@@ -173,25 +172,5 @@ class ServiceMapSpansTest {
         assertThat(call.getAttributes().get(RPC_SYSTEM)).as(call.getName()).isEqualTo("aws-api");
         assertThat(call.getAttributes().get(REGION)).as(call.getName()).isEqualTo("us-east-1");
         return call;
-    }
-
-    /** Answers every text with four ones. */
-    private record Ones() implements SageMakerServer.TextModel {
-        @Override
-        public List<float[]> embed(List<String> texts) {
-            float[] ones = new float[4];
-            Arrays.fill(ones, 1f);
-            return texts.stream().map(t -> ones).toList();
-        }
-
-        @Override
-        public int maxInputTokens() {
-            return Integer.MAX_VALUE;
-        }
-
-        @Override
-        public int tokens(String text) {
-            return 1;
-        }
     }
 }
