@@ -39,7 +39,7 @@ final class ForwarderBench {
         vector[0] = 1f;
         try (LocalCloud cloud = LocalCloud.start(LocalCloud.Settings.defaults().withRandomPorts(), System.err);
              SageMakerServer instant = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), gpu,
-                     model -> new InstantModel(vector), null, null, (e, ok, m) -> { }, "us-east-1")) {
+                     model -> SageMakerServer.TextModel.constant(vector), null, null, (e, ok, m) -> { }, "us-east-1")) {
             // the deployed forwarder's own environment, run in this JVM to time its compute path alone
             Map<String, String> env = new HashMap<>(cloud.functionEnvironment(FUNCTION));
             System.setProperty("aws.accessKeyId", "local");
@@ -71,24 +71,6 @@ final class ForwarderBench {
             }
         }
         return out;
-    }
-
-    /** Answers every text with the same vector at once; no text is too long for it. */
-    private record InstantModel(float[] vector) implements SageMakerServer.TextModel {
-        @Override
-        public List<float[]> embed(List<String> texts) {
-            return texts.stream().map(t -> vector).toList();
-        }
-
-        @Override
-        public int maxInputTokens() {
-            return Integer.MAX_VALUE;
-        }
-
-        @Override
-        public int tokens(String text) {
-            return 1;
-        }
     }
 
     private static SQSEvent event(int size, int batch) {

@@ -95,12 +95,13 @@ final class HonestReport {
                 AWS list prices, us-east-1, from `bench/src/main/resources/%s` (dated %s; each price names its source page).
                 Units per event are what the local cloud served during each route's run at %d events/s: the bus's events,
                 the SQS requests on the route's queue (EventBridge's sends, the poller's receives and deletes, empty ones
-                included), the Kinesis records put, the function role's DynamoDB and S3 calls, and the Lambda invocations and
-                GB-seconds of the REPORT lines (billed ms × the template's MemorySize). DynamoDB is priced at one request unit
-                per call: a lower bound, since an item over 1 KB (an embedding row) writes more units. CloudWatch Logs/EMF,
-                X-Ray and data transfer are not priced.
+                included), the Kinesis records put, the function role's S3 calls and DynamoDB request units (metered by the
+                local cloud from the size of each item written or read: 1 write unit per KB, 1 read unit per 4 KB, half for an
+                eventually consistent read; failed conditional writes are not seen), and the Lambda invocations and
+                GB-seconds of the REPORT lines (billed ms × the template's MemorySize). CloudWatch Logs/EMF, X-Ray and data
+                transfer are not priced. A price the table marks `"checked": false` was not confirmed on an AWS page.
 
-                | route | per event: bus events / SQS req / records / invocations / GB-s / DynamoDB writes / reads |\s""",
+                | route | per event: bus events / SQS req / records / invocations / GB-s / DynamoDB write / read units |\s""",
                 prices.source(), prices.date(), RouteBench.COST_RATE));
         List<String> services = List.copyOf(CostModel.perMillionEvents(usage.values().iterator().next(), prices).lines().keySet());
         md.append(String.join(" | ", services)).append(" | total per 1M events |\n|").append(" --- |".repeat(services.size() + 3)).append('\n');

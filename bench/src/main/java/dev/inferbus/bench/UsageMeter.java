@@ -2,6 +2,7 @@ package dev.inferbus.bench;
 
 import dev.inferbus.local.cloud.LocalCloud;
 import dev.inferbus.local.iam.gateway.AccessLog;
+import dev.inferbus.local.metering.CapacityLog;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Counts what a route used between {@link #start()} and {@link Window#usage}, from what the local cloud saw, not from
  * what the code is meant to do: the IAM gateways' decisions (every signed call, and EventBridge's deliveries to queues),
- * the bus's routed events, and the REPORT lines the Lambda service writes per invocation (billed duration, memory size).
+ * the bus's routed events, the DynamoDB request units the gateways metered from the items each call wrote or read,
+ * and the REPORT lines the Lambda service writes per invocation (billed duration, memory size).
  * The administrator's calls (the load generator's PutEvents, the bench reading rows) are not the route's and are left out.
  */
 final class UsageMeter {
@@ -33,7 +35,7 @@ final class UsageMeter {
         for (String function : cloud.functionNames().keySet()) {
             logOffsets.put(function, cloud.function(function).function().logFile().toFile().length());
         }
-        return new Window(cloud.accessLog().decisions(), busEvents(), logOffsets);
+        return new Window(cloud.accessLog().decisions(), cloud.capacityLog().units(), busEvents(), logOffsets);
     }
 
     private long busEvents() {
@@ -43,11 +45,14 @@ final class UsageMeter {
     /** Counters at a window's start. */
     final class Window {
         private final Map<String, Map<AccessLog.Grant, AccessLog.Counts>> decisions;
+        private final Map<String, CapacityLog.Units> capacity;
         private final long busEvents;
         private final Map<String, Long> logOffsets;
 
-        private Window(Map<String, Map<AccessLog.Grant, AccessLog.Counts>> decisions, long busEvents, Map<String, Long> logOffsets) {
+        private Window(Map<String, Map<AccessLog.Grant, AccessLog.Counts>> decisions, Map<String, CapacityLog.Units> capacity,
+                       long busEvents, Map<String, Long> logOffsets) {
             this.decisions = decisions;
+            this.capacity = capacity;
             this.busEvents = busEvents;
             this.logOffsets = logOffsets;
         }
@@ -59,7 +64,7 @@ final class UsageMeter {
          */
         RouteUsage usage(String route, long events, double rate, String function, String queueArn, int shards) throws IOException {
             String role = cloud.leastPrivilege().functions().get(function).roleArn();
-            long sqs = 0, records = 0, writes = 0, reads = 0, puts = 0, gets = 0;
+            long sqs = 0, records = 0, puts = 0, gets = 0;
             for (var principal : cloud.accessLog().decisions().entrySet()) {
                 if (principal.getKey().endsWith(":root")) {
                     continue;
@@ -72,12 +77,6 @@ final class UsageMeter {
                         sqs += n;
                     } else if (action.equals("kinesis:PutRecord") && shards > 0) {
                         records += n;
-                    } else if (routeRole && action.startsWith("dynamodb:")) {
-                        if (action.matches("dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)")) {
-                            writes += n;
-                        } else if (action.matches("dynamodb:(GetItem|BatchGetItem|Query|Scan|TransactGetItems)")) {
-                            reads += n;
-                        }
                     } else if (routeRole && action.equals("s3:PutObject")) {
                         puts += n;
                     } else if (routeRole && action.equals("s3:GetObject")) {
@@ -100,8 +99,11 @@ final class UsageMeter {
                     }
                 }
             }
+            CapacityLog.Units none = new CapacityLog.Units(0, 0, 0);
+            CapacityLog.Units end = cloud.capacityLog().units().getOrDefault(role, none);
+            CapacityLog.Units begin = capacity.getOrDefault(role, none);
             return new RouteUsage(route, events, rate, busEvents() - busEvents, sqs, records, shards, invocations[0], gbSeconds,
-                    writes, reads, puts, gets);
+                    end.writes() - begin.writes(), end.reads() - begin.reads(), end.unsized() - begin.unsized(), puts, gets);
         }
 
         private long before(String principal, AccessLog.Grant grant) {

@@ -5,6 +5,8 @@ import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.events.drift.DriftAlarm;
 import dev.inferbus.events.drift.DriftReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +25,8 @@ import software.constructs.Construct;
  * {@value DriftAlarm#METRIC} under {@code {Model}}, its {@value DriftAlarm#STATISTIC} over
  * {@value DriftAlarm#PERIOD_MINUTES} minutes above {@value DriftAlarm#THRESHOLD} (see {@link DriftAlarm} for why).
  * A period without a value is not breaching: a container writes PSI only once its window is full enough, and no
- * traffic is no evidence of drift. A model without a reference (sentence-embedder) gets no alarm.
+ * traffic is no evidence of drift. Beside it, on the same terms, an alarm on {@value DriftAlarm#SCORE_METRIC} where the
+ * reference holds the model's training scores. A model without a reference (sentence-embedder) gets no alarm.
  */
 public final class DriftAlarms extends Construct {
 
@@ -39,16 +42,41 @@ public final class DriftAlarms extends Construct {
             if (!referenced) {
                 continue;
             }
-            // unlabelled: CloudFormation renders a labelled metric as metric math, which hides its name
-            Metric psiMax = Metric.Builder.create().namespace(Observability.NAMESPACE).metricName(DriftAlarm.METRIC)
-                    .dimensionsMap(Map.of("Model", model.id())).statistic(DriftAlarm.STATISTIC)
-                    .period(Duration.minutes(DriftAlarm.PERIOD_MINUTES)).build();
-            alarms.add(psiMax.createAlarm(this, "Drift-" + model.id(), CreateAlarmOptions.builder()
-                    .alarmDescription("Inputs of " + model.id() + " drifted from its training distribution: an input's PSI"
-                            + " exceeds " + DriftAlarm.THRESHOLD + " (per-feature Psi tells which); retrain or check the producer")
-                    .threshold(DriftAlarm.THRESHOLD).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
-                    .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build()));
+            alarms.add(alarm(model, DriftAlarm.METRIC, "Drift-", "Inputs of " + model.id() + " drifted from its training"
+                    + " distribution: an input's PSI exceeds " + DriftAlarm.THRESHOLD + " (per-feature Psi tells which);"
+                    + " retrain or check the producer"));
+            if (scored(model, root)) {
+                alarms.add(alarm(model, DriftAlarm.SCORE_METRIC, "ScoreDrift-", "Scores of " + model.id() + " drifted from"
+                        + " those it gave its training data: their PSI exceeds " + DriftAlarm.THRESHOLD + "; the shift"
+                        + " reaches the results (PsiMax and per-feature Psi tell whether its inputs moved)"));
+            }
         }
+    }
+
+    /** Whether a reference of the model holds the distribution of its scores, which {@value DriftAlarm#SCORE_METRIC} is measured against. */
+    private static boolean scored(ModelSpec model, Path root) {
+        for (ModelSpec version : model.allVersions()) {
+            Path file = root.resolve(version.artifactFolder()).resolve(DriftReference.FILE);
+            try {
+                if (Files.isRegularFile(file) && DriftReference.read(file).score() != null) {
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the drift reference " + file, e);
+            }
+        }
+        return false;
+    }
+
+    /** {@code metric} of the model under {@code {Model}}: its {@value DriftAlarm#STATISTIC} over a period above the threshold. */
+    private Alarm alarm(ModelSpec model, String metric, String idPrefix, String description) {
+        // unlabelled: CloudFormation renders a labelled metric as metric math, which hides its name
+        return Metric.Builder.create().namespace(Observability.NAMESPACE).metricName(metric)
+                .dimensionsMap(Map.of("Model", model.id())).statistic(DriftAlarm.STATISTIC)
+                .period(Duration.minutes(DriftAlarm.PERIOD_MINUTES)).build()
+                .createAlarm(this, idPrefix + model.id(), CreateAlarmOptions.builder().alarmDescription(description)
+                        .threshold(DriftAlarm.THRESHOLD).comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                        .evaluationPeriods(1).treatMissingData(TreatMissingData.NOT_BREACHING).build());
     }
 
     public List<Alarm> alarms() {

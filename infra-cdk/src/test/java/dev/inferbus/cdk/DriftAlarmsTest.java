@@ -18,12 +18,22 @@ class DriftAlarmsTest {
     private final Synthesized synth = Synthesized.sample();
 
     @Test
-    @SuppressWarnings("unchecked")
     void eachModelWithAReferenceHasAnAlarmOnItsLargestInputPsi() {
-        List<Map<String, Object>> drift = synth.resources("AWS::CloudWatch::Alarm").values().stream()
-                .filter(a -> DriftAlarm.METRIC.equals(a.get("MetricName"))).toList();
-
         // fraud-scorer and sensor-anomaly ship references; sentence-embedder (not trained here) and the gpu models do not
+        assertAlarmsPerReferencedModel(DriftAlarm.METRIC);
+    }
+
+    @Test
+    void eachModelWithAReferenceHasAnAlarmOnItsScorePsiBesideIt() {
+        // both references hold the scores the model gave its training rows
+        assertAlarmsPerReferencedModel(DriftAlarm.SCORE_METRIC);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void assertAlarmsPerReferencedModel(String metric) {
+        List<Map<String, Object>> drift = synth.resources("AWS::CloudWatch::Alarm").values().stream()
+                .filter(a -> metric.equals(a.get("MetricName"))).toList();
+
         assertThat(drift).extracting(a -> ((List<Map<String, Object>>) a.get("Dimensions")).getFirst().get("Value"))
                 .containsExactlyInAnyOrder("fraud-scorer", "sensor-anomaly");
         for (Map<String, Object> alarm : drift) {

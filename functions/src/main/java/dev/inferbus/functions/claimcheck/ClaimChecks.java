@@ -3,6 +3,7 @@ package dev.inferbus.functions.claimcheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.contract.ErrorCode;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -49,8 +50,10 @@ public final class ClaimChecks {
             return CompletableFuture.completedFuture(new Resolved.Refused(ErrorCode.INVALID_INPUT,
                     pointer + ": claim checks must live in bucket '" + bucket + "', not '" + refBucket + "'"));
         }
+        // the GET starts on the thread that ended the HEAD: it carries the caller's span on, for its own span's parent
+        Context calling = Context.current();
         return s3.headObject(b -> b.bucket(bucket).key(key))
-                .thenCompose(head -> {
+                .thenCompose(calling.wrapFunction(head -> {
                     if (head.contentLength() > maxBytes) {
                         return CompletableFuture.<Resolved>completedFuture(new Resolved.Refused(ErrorCode.INPUT_TOO_LARGE,
                                 pointer + ": the object holds " + head.contentLength() + " bytes, over the model's limit of " + maxBytes));
@@ -66,7 +69,7 @@ public final class ClaimChecks {
                                     ? new Resolved.Refused(ErrorCode.INPUT_TOO_LARGE, pointer + ": the object holds over "
                                             + maxBytes + " bytes, the model's limit")
                                     : parse(bytes.asByteArray(), pointer));
-                })
+                }))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     if (cause instanceof NoSuchKeyException || cause instanceof NoSuchBucketException

@@ -43,6 +43,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.sagemakerruntime.SageMakerRuntimeAsyncClient;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointAsyncResponse;
+import software.amazon.awssdk.services.sagemakerruntime.model.InvokeEndpointResponse;
 
 /**
  * The gpu tier's scorer: forwards checked inputs to the SageMaker endpoint of the version chosen for each
@@ -235,10 +237,15 @@ public final class EndpointForwarder implements Scorer {
         Span span = InvocationTrace.current().batch("endpoint call " + endpoint.name(),
                 chunk.stream().map(i -> requests.get(i).requestId()).toList());
         long start = System.nanoTime();
-        return sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
-                        .contentType(payload.contentType()).accept(payload.contentType())
-                        .body(SdkBytes.fromByteArray(payload.request(inputs)))
-                        .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)))
+        CompletableFuture<InvokeEndpointResponse> invoked;
+        // the SDK call's own span is a child of this one
+        try (Scope calling = span.makeCurrent()) {
+            invoked = sageMaker.invokeEndpoint(b -> b.endpointName(endpoint.name())
+                    .contentType(payload.contentType()).accept(payload.contentType())
+                    .body(SdkBytes.fromByteArray(payload.request(inputs)))
+                    .overrideConfiguration(o -> o.apiCallTimeout(callTimeout)));
+        }
+        return invoked
                 .handle((response, error) -> {
                     double millis = (System.nanoTime() - start) / 1e6;
                     span.end();
@@ -301,7 +308,9 @@ public final class EndpointForwarder implements Scorer {
                 decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);
         String key = asyncInputKey(detail.requestId());
-        return store.putPending(pending, now).thenCompose(write -> {
+        // each next call starts on the thread that ended the last: it carries this context on, for its span's parent
+        Context calling = Context.current();
+        return store.putPending(pending, now).thenCompose(calling.wrapFunction(write -> {
             switch (write) {
                 case DUPLICATE -> {
                     return CompletableFuture.<Outcome>completedFuture(new Outcome.Ended());
@@ -314,18 +323,18 @@ public final class EndpointForwarder implements Scorer {
                 }
             }
             return s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), AsyncRequestBody.fromBytes(body))
-                    .thenCompose(put -> sageMaker.invokeEndpointAsync(b -> {
+                    .thenCompose(calling.wrapFunction(put -> sageMaker.invokeEndpointAsync(b -> {
                         b.endpointName(endpoint.name()).inputLocation("s3://" + bucket + "/" + key)
                                 .contentType(contentType).accept(contentType)
                                 .overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
                         if (detail.requestId().length() <= MAX_INFERENCE_ID) {
                             b.inferenceId(detail.requestId());
                         }
-                    }).handle((invoked, error) -> error != null
+                    }).handle(calling.wrapFunction((InvokeEndpointAsyncResponse invoked, Throwable error) -> error != null
                             ? CompletableFuture.completedFuture(EndpointFailures.classify(error, endpoint.name()))
                             : store.recordInvocation(detail.requestId(), invoked.inferenceId(), invoked.outputLocation())
-                                    .<Outcome>thenApply(v -> new Outcome.Submitted(invoked.inferenceId(), invoked.outputLocation())))
-                    .thenCompose(outcome -> outcome));
-        }).exceptionally(error -> new Outcome.Retry("storing the asynchronous request failed: " + error));
+                                    .<Outcome>thenApply(v -> new Outcome.Submitted(invoked.inferenceId(), invoked.outputLocation()))))
+                    .thenCompose(outcome -> outcome)));
+        })).exceptionally(error -> new Outcome.Retry("storing the asynchronous request failed: " + error));
     }
 }

@@ -88,7 +88,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         this.config = config;
         this.codec = EventCodec.create().withClaimCheckPrefix(config.claimCheckPrefix());
         this.interceptors = List.copyOf(interceptors);
-        AwsServices aws = new AwsServices(config, this.interceptors);
+        Tracing tracing = Tracing.fromEnvironment(System.getenv());
+        AwsServices aws = services(tracing);
         try {
             this.catalog = loadCatalog(config, aws);
             this.models = catalog.select(config.models());
@@ -102,9 +103,10 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
             this.drift = DriftMonitor.load(modelRuntime.models(), artifacts);
         } catch (IOException e) {
             aws.close();
+            tracing.close();
             throw new UncheckedIOException("cannot load the models of this function: " + e.getMessage(), e);
         }
-        wired.set(wire(aws));
+        wired.set(wire(aws, tracing));
         Core.getGlobalContext().register(this);
         LOG.atInfo().addKeyValue("models", String.join(",", config.models())).addKeyValue("loadMillis", modelRuntime.loadMillis())
                 .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("init done");
@@ -115,12 +117,19 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
         return new FunctionRuntime(FunctionConfig.fromEnvironment());
     }
 
-    private Wired wire(AwsServices aws) {
+    /** The AWS clients, each call of theirs traced by {@code tracing}. */
+    private AwsServices services(Tracing tracing) {
+        List<ExecutionInterceptor> all = new ArrayList<>(interceptors);
+        all.add(tracing.awsCalls());
+        return new AwsServices(config, all);
+    }
+
+    private Wired wire(AwsServices aws, Tracing tracing) {
         ResultStore store = store(aws);
         return new Wired(aws, pipeline(aws, MicroBatcher.Options.DEFAULT),
                 new AsyncCompletions(catalog, aws.s3(), config.bucket(), store, reporter(aws, store),
                         new LargeOutputs(aws.s3(), config.bucket()), codec, Clock.systemUTC()),
-                Tracing.fromEnvironment(System.getenv()));
+                tracing);
     }
 
     private InferencePipeline pipeline(AwsServices aws, MicroBatcher.Options options) {
@@ -256,7 +265,8 @@ public final class FunctionRuntime implements Resource, AutoCloseable {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        Wired old = wired.getAndSet(wire(new AwsServices(config, interceptors)));
+        Tracing tracing = Tracing.fromEnvironment(System.getenv());
+        Wired old = wired.getAndSet(wire(services(tracing), tracing));
         old.close();
     }
 

@@ -117,7 +117,7 @@ public final class BatchMetrics {
      * Drift of one model version in one invocation: its per-request values (score, token length, reading
      * statistics) and label counts under {@code {Model}} and {@code {Model, Version}}, and, once its container's
      * window holds enough requests, {@value DriftAlarm#METRIC} (the largest input PSI, what the drift alarm watches)
-     * and {@code ScorePsi} there, and each input column's {@code Psi} in a document of its own with a
+     * and {@value DriftAlarm#SCORE_METRIC} (what the score drift alarm watches) there, and each input column's {@code Psi} in a document of its own with a
      * {@code Feature} dimension. Values are numbers derived from the requests; an input is never written.
      */
     public void emit(DriftBatch batch) {
@@ -129,7 +129,7 @@ public final class BatchMetrics {
             if (batch.psi() != null) {
                 metrics.putMetric(DriftAlarm.METRIC, batch.psi().max(), Unit.NONE);
                 if (batch.psi().score() != null) {
-                    metrics.putMetric("ScorePsi", batch.psi().score(), Unit.NONE);
+                    metrics.putMetric(DriftAlarm.SCORE_METRIC, batch.psi().score(), Unit.NONE);
                 }
             }
         });

@@ -33,6 +33,7 @@ import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.functions.tracing.InvocationTrace;
 import dev.inferbus.functions.tracing.RequestSpan;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -400,7 +401,11 @@ public final class InferencePipeline {
             }
             InferenceRequested detail = slot.request.detail();
             Span stage = slot.trace.stage("claim check");
-            fetches.add(claimChecks.resolve(detail.inputRef(), slot.request.pointer("inputRef"), slot.spec.limits().maxInputBytes())
+            CompletableFuture<ClaimChecks.Resolved> resolving;
+            try (Scope calling = stage.makeCurrent()) {
+                resolving = claimChecks.resolve(detail.inputRef(), slot.request.pointer("inputRef"), slot.spec.limits().maxInputBytes());
+            }
+            fetches.add(resolving
                     .handle((resolved, error) -> {
                         stage.end();
                         if (error != null) {

@@ -3,6 +3,7 @@ package dev.inferbus.functions.publish;
 import dev.inferbus.events.contract.DetailType;
 import java.time.Clock;
 import java.time.Duration;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,6 +69,8 @@ public final class EventPublisher {
         List<PutEventsRequestEntry> request = Arrays.stream(indices).mapToObj(i -> PutEventsRequestEntry.builder()
                 .eventBusName(bus).source(DetailType.RESULT_SOURCE)
                 .detailType(entries.get(i).detailType()).detail(entries.get(i).detail()).build()).toList();
+        // a retry starts on a timer's thread: it carries on the caller's span, so that its call is traced below it too
+        Context context = Context.current();
         return events.putEvents(b -> b.entries(request))
                 .handle((response, error) -> {
                     List<Integer> failed = new ArrayList<>();
@@ -91,7 +94,7 @@ public final class EventPublisher {
                         return CompletableFuture.<Void>completedFuture(null);
                     }
                     return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                            .thenCompose(v -> send(entries, failed, accepted, attempt + 1, lastStartMillis));
+                            .thenCompose(context.wrapFunction(v -> send(entries, failed, accepted, attempt + 1, lastStartMillis)));
                 });
     }
 }

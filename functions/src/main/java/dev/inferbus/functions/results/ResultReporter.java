@@ -6,6 +6,8 @@ import dev.inferbus.events.timing.TimeBudgets;
 import dev.inferbus.functions.publish.EventPublisher;
 import dev.inferbus.functions.tracing.InvocationTrace;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,63 +81,68 @@ public final class ResultReporter {
     public List<Fate> report(List<ResultRow> rows, List<String> orderKeys) {
         Fate[] fates = new Fate[rows.size()];
         Span writing = InvocationTrace.current().batch("dynamodb write", rows.stream().map(ResultRow::key).toList());
-        long now = clock.millis();
-        String[] owners = new String[rows.size()];
-        Map<Integer, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
-        Map<String, CompletableFuture<ResultStore.Write>> lastOfKey = new HashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            ResultRow row = rows.get(i);
-            String owner = UUID.randomUUID().toString();
-            owners[i] = owner;
-            String key = orderKeys.get(i);
-            CompletableFuture<ResultStore.Write> previous = key == null ? null : lastOfKey.get(key);
-            CompletableFuture<ResultStore.Write> write = previous == null ? store.put(row, now, owner)
-                    : previous.handle((written, error) -> error == null ? store.put(row, now, owner)
-                            : CompletableFuture.<ResultStore.Write>failedFuture(new HeldBack())).thenCompose(next -> next);
-            if (key != null) {
-                lastOfKey.put(key, write);
-            }
-            writes.put(i, write);
-        }
-        CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
         List<Owed> owed = Collections.synchronizedList(new ArrayList<>());
-        List<CompletableFuture<Void>> followUps = new ArrayList<>();
-        for (var e : writes.entrySet()) {
-            int i = e.getKey();
-            ResultRow row = rows.get(i);
-            if (e.getValue().isCompletedExceptionally()) {
-                fates[i] = Fate.RETRY;
-                if (!(ResultStore.unwrap(e.getValue().handle((w, error) -> error).join()) instanceof HeldBack)) {
-                    // the write may have landed with its lease before the error: release it, or the retry waits it out
-                    followUps.add(store.releaseLease(row.key(), owners[i]).exceptionally(error -> null));
+        // current while the table is called, so that each SDK call's span is a child of this batch span
+        try (Scope calling = writing.makeCurrent()) {
+            long now = clock.millis();
+            String[] owners = new String[rows.size()];
+            Map<Integer, CompletableFuture<ResultStore.Write>> writes = new LinkedHashMap<>();
+            Map<String, CompletableFuture<ResultStore.Write>> lastOfKey = new HashMap<>();
+            for (int i = 0; i < rows.size(); i++) {
+                ResultRow row = rows.get(i);
+                String owner = UUID.randomUUID().toString();
+                owners[i] = owner;
+                String key = orderKeys.get(i);
+                CompletableFuture<ResultStore.Write> previous = key == null ? null : lastOfKey.get(key);
+                CompletableFuture<ResultStore.Write> write = previous == null ? store.put(row, now, owner)
+                        // on the thread that finished the previous write, where the write span is not current
+                        : previous.handle(Context.current().wrapFunction((ResultStore.Write written, Throwable error) -> error == null
+                                ? store.put(row, now, owner) : CompletableFuture.<ResultStore.Write>failedFuture(new HeldBack())))
+                                .thenCompose(next -> next);
+                if (key != null) {
+                    lastOfKey.put(key, write);
                 }
-                continue;
+                writes.put(i, write);
             }
-            switch (e.getValue().join()) {
-                case WRITTEN -> {
-                    fates[i] = Fate.WRITTEN;
-                    if (row.announced()) {
-                        owed.add(new Owed(i, owners[i], now, new EventPublisher.Entry(row.detailType(), row.eventDetail())));
+            CompletableFuture.allOf(writes.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            List<CompletableFuture<Void>> followUps = new ArrayList<>();
+            for (var e : writes.entrySet()) {
+                int i = e.getKey();
+                ResultRow row = rows.get(i);
+                if (e.getValue().isCompletedExceptionally()) {
+                    fates[i] = Fate.RETRY;
+                    if (!(ResultStore.unwrap(e.getValue().handle((w, error) -> error).join()) instanceof HeldBack)) {
+                        // the write may have landed with its lease before the error: release it, or the retry waits it out
+                        followUps.add(store.releaseLease(row.key(), owners[i]).exceptionally(error -> null));
+                    }
+                    continue;
+                }
+                switch (e.getValue().join()) {
+                    case WRITTEN -> {
+                        fates[i] = Fate.WRITTEN;
+                        if (row.announced()) {
+                            owed.add(new Owed(i, owners[i], now, new EventPublisher.Entry(row.detailType(), row.eventDetail())));
+                        }
+                    }
+                    case CONFLICT -> fates[i] = Fate.CONFLICT;
+                    case DUPLICATE -> {
+                        fates[i] = Fate.DUPLICATE;
+                        followUps.add(store.owed(row.key(), now, owners[i]).handle((owedEvent, error) -> {
+                            switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
+                                // a transient failure, or another delivery still publishing: this record comes back later
+                                case ResultStore.Owed.Busy busy -> fates[i] = Fate.RETRY;
+                                case ResultStore.Owed.Nothing nothing -> {
+                                }
+                                case ResultStore.Owed.Publish publish -> owed.add(new Owed(i, owners[i], now,
+                                        new EventPublisher.Entry(publish.detailType(), publish.eventDetail())));
+                            }
+                            return null;
+                        }));
                     }
                 }
-                case CONFLICT -> fates[i] = Fate.CONFLICT;
-                case DUPLICATE -> {
-                    fates[i] = Fate.DUPLICATE;
-                    followUps.add(store.owed(row.key(), now, owners[i]).handle((owedEvent, error) -> {
-                        switch (error != null ? new ResultStore.Owed.Busy() : owedEvent) {
-                            // a transient failure, or another delivery still publishing: this record comes back later
-                            case ResultStore.Owed.Busy busy -> fates[i] = Fate.RETRY;
-                            case ResultStore.Owed.Nothing nothing -> {
-                            }
-                            case ResultStore.Owed.Publish publish -> owed.add(new Owed(i, owners[i], now,
-                                    new EventPublisher.Entry(publish.detailType(), publish.eventDetail())));
-                        }
-                        return null;
-                    }));
-                }
             }
+            CompletableFuture.allOf(followUps.toArray(CompletableFuture[]::new)).join();
         }
-        CompletableFuture.allOf(followUps.toArray(CompletableFuture[]::new)).join();
         writing.end();
         if (!owed.isEmpty()) {
             publish(rows.stream().map(ResultRow::key).toList(), List.copyOf(owed), fates);
@@ -183,25 +190,27 @@ public final class ResultReporter {
 
     private void publish(List<String> keys, List<Owed> owed, Fate[] fates) {
         Span publishing = InvocationTrace.current().batch("publish", owed.stream().map(o -> keys.get(o.index())).toList());
-        long leaseFrom = owed.stream().mapToLong(Owed::leaseFrom).min().orElseThrow();
-        boolean[] accepted = publisher.publish(owed.stream().map(Owed::entry).toList(), lastStart(leaseFrom)).join();
-        List<CompletableFuture<Void>> marks = new ArrayList<>();
-        for (int k = 0; k < owed.size(); k++) {
-            int i = owed.get(k).index();
-            String key = keys.get(i);
-            if (!accepted[k]) {
-                fates[i] = Fate.RETRY;
-                // without the lease released, the redelivery would wait out the lease before publishing
-                marks.add(store.releaseLease(key, owed.get(k).leaseOwner()).exceptionally(error -> null));
-                continue;
+        try (Scope calling = publishing.makeCurrent()) {
+            long leaseFrom = owed.stream().mapToLong(Owed::leaseFrom).min().orElseThrow();
+            boolean[] accepted = publisher.publish(owed.stream().map(Owed::entry).toList(), lastStart(leaseFrom)).join();
+            List<CompletableFuture<Void>> marks = new ArrayList<>();
+            for (int k = 0; k < owed.size(); k++) {
+                int i = owed.get(k).index();
+                String key = keys.get(i);
+                if (!accepted[k]) {
+                    fates[i] = Fate.RETRY;
+                    // without the lease released, the redelivery would wait out the lease before publishing
+                    marks.add(store.releaseLease(key, owed.get(k).leaseOwner()).exceptionally(error -> null));
+                    continue;
+                }
+                marks.add(store.markPublished(key).exceptionally(error -> {
+                    // the event is out; a redelivery would publish it once more, which consumers tolerate (at least once)
+                    LOG.warn("could not mark {} published: {}", key, error.toString());
+                    return null;
+                }));
             }
-            marks.add(store.markPublished(key).exceptionally(error -> {
-                // the event is out; a redelivery would publish it once more, which consumers tolerate (at least once)
-                LOG.warn("could not mark {} published: {}", key, error.toString());
-                return null;
-            }));
+            CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).join();
         }
-        CompletableFuture.allOf(marks.toArray(CompletableFuture[]::new)).join();
         publishing.end();
     }
 }

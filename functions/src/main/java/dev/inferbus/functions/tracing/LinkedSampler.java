@@ -1,6 +1,7 @@
 package dev.inferbus.functions.tracing;
 
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.LinkData;
@@ -12,6 +13,9 @@ import java.util.List;
  * The SDK's default parent-based sampling, except that a span linking to a sampled span is sampled too. A batch span
  * is a child of the invocation, whose X-Ray header Lambda samples on its own (not at all without active tracing),
  * yet it is a stage of every request it links to: a sampled request must see its tensor batch and its write.
+ *
+ * <p>An AWS call's CLIENT span with neither parent nor link is dropped: a call made outside any invocation (init's
+ * catalog read, a benchmark) serves no request, and alone in a trace of its own it would only clutter X-Ray.
  */
 final class LinkedSampler implements Sampler {
 
@@ -22,6 +26,9 @@ final class LinkedSampler implements Sampler {
                                        List<LinkData> parentLinks) {
         if (parentLinks.stream().anyMatch(link -> link.getSpanContext().isSampled())) {
             return SamplingResult.recordAndSample();
+        }
+        if (spanKind == SpanKind.CLIENT && parentLinks.isEmpty() && !Span.fromContext(parentContext).getSpanContext().isValid()) {
+            return SamplingResult.drop();
         }
         return PARENT_BASED.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The function's OpenTelemetry SDK: X-Ray-compatible trace ids (the first 32 bits are the epoch second, as X-Ray
@@ -71,6 +72,11 @@ public final class Tracing implements AutoCloseable {
 
     private static BatchSpanProcessor batching(SpanExporter exporter) {
         return BatchSpanProcessor.builder(exporter).setMaxQueueSize(QUEUE).build();
+    }
+
+    /** For every AWS client of the function: a CLIENT span per SDK call ({@link AwsCallSpans}). */
+    public ExecutionInterceptor awsCalls() {
+        return new AwsCallSpans(provider.get("inferbus"));
     }
 
     /**

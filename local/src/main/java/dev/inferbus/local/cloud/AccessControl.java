@@ -5,6 +5,7 @@ import dev.inferbus.local.iam.Authorizer;
 import dev.inferbus.local.iam.Decision;
 import dev.inferbus.local.iam.Principal;
 import dev.inferbus.local.iam.gateway.AccessLog;
+import dev.inferbus.local.metering.CapacityLog;
 import dev.inferbus.local.iam.gateway.AuthGateway;
 import dev.inferbus.local.iam.gateway.GatewaySettings;
 import dev.inferbus.local.iam.gateway.services.Arns;
@@ -75,6 +76,10 @@ final class AccessControl implements AutoCloseable {
 
     AccessLog log() {
         return accessLog;
+    }
+
+    CapacityLog capacity() {
+        return settings.capacityLog();
     }
 
     Credential admin() {

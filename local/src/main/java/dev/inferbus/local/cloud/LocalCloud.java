@@ -528,6 +528,11 @@ public final class LocalCloud implements AutoCloseable {
         return access.log();
     }
 
+    /** The DynamoDB request units each principal's calls consumed, as on-demand mode bills them. */
+    public dev.inferbus.local.metering.CapacityLog capacityLog() {
+        return access.capacity();
+    }
+
     /** Calls denied so far, of every principal. */
     public long deniedCalls() {
         return access.log().decisions().values().stream().flatMap(calls -> calls.values().stream())

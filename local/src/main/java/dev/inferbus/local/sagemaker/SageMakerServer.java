@@ -81,6 +81,30 @@ public final class SageMakerServer implements Emulator {
 
         /** The tokens of {@code text} before any cut, special tokens included, as TEI counts them. */
         int tokens(String text);
+
+        /**
+         * A model answering every text with {@code vector} at once, taking texts of any length: for what surrounds a
+         * model (a forwarder's calls, their spans, a benchmark of the path), where what it computes is beside the point.
+         */
+        static TextModel constant(float[] vector) {
+            float[] answer = vector.clone();
+            return new TextModel() {
+                @Override
+                public List<float[]> embed(List<String> texts) {
+                    return texts.stream().map(t -> answer).toList();
+                }
+
+                @Override
+                public int maxInputTokens() {
+                    return Integer.MAX_VALUE;
+                }
+
+                @Override
+                public int tokens(String text) {
+                    return 1;
+                }
+            };
+        }
     }
 
     /** What a tensor endpoint's container (Triton) serves: a graph that checks and runs KServe v2 requests. */

@@ -126,7 +126,7 @@ class VersionedEndpointsTest {
         events = EventBridgeAsyncClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS).build();
         List<ModelSpec> versions = CATALOG.models().stream().flatMap(m -> m.allVersions().stream()).toList();
-        server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), versions, v -> new OnesModel(1 + Integer.parseInt(v.version())),
+        server = SageMakerServer.start(new InetSocketAddress("127.0.0.1", 0), versions, v -> SageMakerServer.TextModel.constant(ones(1 + Integer.parseInt(v.version()))),
                 name -> new SageMakerServer.AsyncStorage(s3Direct, Optional.empty()), BUCKET,
                 (endpoint, success, message) -> notifications.computeIfAbsent(requestIdOf(message), k -> new CompletableFuture<>())
                         .complete(message), AwsClients.REGION);
@@ -247,23 +247,10 @@ class VersionedEndpointsTest {
         }
     }
 
-    /** Answers every text with a vector of {@code dim} ones. */
-    private record OnesModel(int dim) implements SageMakerServer.TextModel {
-        @Override
-        public List<float[]> embed(List<String> texts) {
-            float[] ones = new float[dim];
-            Arrays.fill(ones, 1f);
-            return texts.stream().map(t -> ones).toList();
-        }
-
-        @Override
-        public int maxInputTokens() {
-            return Integer.MAX_VALUE;
-        }
-
-        @Override
-        public int tokens(String text) {
-            return 1;
-        }
+    /** A vector of {@code dim} ones: each version's answer tells its dimension. */
+    private static float[] ones(int dim) {
+        float[] ones = new float[dim];
+        Arrays.fill(ones, 1f);
+        return ones;
     }
 }

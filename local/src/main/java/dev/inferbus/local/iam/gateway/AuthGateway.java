@@ -100,12 +100,12 @@ public final class AuthGateway implements Emulator {
                 return;
             }
             ErrorDialect dialect = service.dialect(request);
-            ErrorAnswer refusal = authorize(request, dialect);
-            if (refusal != null) {
-                Relay.answerInstead(exchange, incoming, refusal);
+            Verdict verdict = authorize(request, dialect);
+            if (verdict.refusal() != null) {
+                Relay.answerInstead(exchange, incoming, verdict.refusal());
                 return;
             }
-            forward(exchange, incoming);
+            forward(exchange, incoming, verdict.principal());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -116,8 +116,11 @@ public final class AuthGateway implements Emulator {
         }
     }
 
-    /** Null when the request may go on; else the service's answer refusing it. */
-    private ErrorAnswer authorize(ProxiedRequest request, ErrorDialect dialect) {
+    /** Who made a request, and the service's answer refusing it; null when it may go on. */
+    private record Verdict(Principal principal, ErrorAnswer refusal) {
+    }
+
+    private Verdict authorize(ProxiedRequest request, ErrorDialect dialect) {
         Principal principal;
         String region;
         switch (verifier.verify(request, settings.arns().region(), service.signingName())) {
@@ -132,14 +135,14 @@ public final class AuthGateway implements Emulator {
             case Authentication.Refused refused -> {
                 settings.accessLog().refused(refused.refusal());
                 LOG.debug("IAM gateway for {}: {} {} refused: {}", service, request.method(), request.path(), refused);
-                return dialect.refusal(refused, request);
+                return new Verdict(null, dialect.refusal(refused, request));
             }
         }
         List<ServiceCall> calls;
         try {
             calls = classifier.classify(request);
         } catch (CallRefused e) {
-            return dialect.answer(e.error(), e.getMessage(), request);
+            return new Verdict(principal, dialect.answer(e.error(), e.getMessage(), request));
         }
         String denial = null;
         // every call is decided and logged, also after a denial: the access log shows all a request needed
@@ -153,9 +156,9 @@ public final class AuthGateway implements Emulator {
         }
         if (denial != null) {
             LOG.debug("IAM gateway for {}: {}", service, denial);
-            return dialect.denial(denial, request);
+            return new Verdict(principal, dialect.denial(denial, request));
         }
-        return null;
+        return new Verdict(principal, null);
     }
 
     private boolean passesWithoutAuth(Refusal refusal) {
@@ -173,7 +176,7 @@ public final class AuthGateway implements Emulator {
         return context;
     }
 
-    private void forward(HttpExchange exchange, Relay.Incoming incoming) throws IOException, InterruptedException {
+    private void forward(HttpExchange exchange, Relay.Incoming incoming, Principal principal) throws IOException, InterruptedException {
         HttpResponse<InputStream> response;
         try {
             response = relay.forward(incoming);
@@ -183,13 +186,19 @@ public final class AuthGateway implements Emulator {
             return;
         }
         ProxiedRequest request = incoming.request();
-        if (response.statusCode() == 200 && classifier.learnsFrom(request)) {
+        boolean metered = service == AwsService.DYNAMODB;
+        if (response.statusCode() == 200 && (metered || classifier.learnsFrom(request))) {
             // learnt before the client sees the answer: its next request may use what it carries at once
             byte[] body;
             try (InputStream in = response.body()) {
                 body = in.readAllBytes();
             }
-            classifier.learn(request, response.headers().firstValue("Content-Type").orElse(null), body);
+            if (classifier.learnsFrom(request)) {
+                classifier.learn(request, response.headers().firstValue("Content-Type").orElse(null), body);
+            }
+            if (metered) {
+                settings.capacityLog().record(principal.arn(), request.operation(), request.body(), body);
+            }
             Relay.relay(exchange, response, new ByteArrayInputStream(body));
             return;
         }

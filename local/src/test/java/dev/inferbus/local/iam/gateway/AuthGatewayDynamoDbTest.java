@@ -116,6 +116,41 @@ class AuthGatewayDynamoDbTest {
         assertThat(log.denials()).containsOnlyKeys(fixture.denial("dynamodb:DeleteItem", GatewayFixture.ARNS.table("audit")));
     }
 
+    /**
+     * On-demand request units as DynamoDB bills them, from the items' sizes (not one per call): a 3 KB item costs 3
+     * write units to put and 3 to update (the larger of the item before and after), and an eventually consistent read
+     * of it half of one 4 KB read unit; a consistent read finding nothing still costs 1.
+     */
+    @Test
+    void eachRolesDynamoDbCallsAreMeteredInRequestUnitsFromTheItemsSizes() {
+        GatewaySettings settings = new GatewaySettings(fixture.tls, fixture.credentials, fixture.authorizer, new AccessLog(),
+                GatewayFixture.ARNS, GatewaySettings.Mode.ENFORCE, Clock.systemUTC());
+        AuthGateway metered = fixture.gateway(AwsService.DYNAMODB, dynamoDb.endpoint(), settings);
+        String table = GatewayFixture.ARNS.table("metered");
+        for (String action : List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem")) {
+            fixture.allow(action, table);
+        }
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("m1"));
+        try (DynamoDbClient owner = fixture.client(DynamoDbClient.builder(), metered, GatewayFixture.signedBy(fixture.credentials.admin()))
+                .build(); DynamoDbClient client = fixture.client(DynamoDbClient.builder(), metered, GatewayFixture.signedBy(fixture.roleKey))
+                .build()) {
+            // through the metering gateway: its key schema is how updates find the size of the item they change
+            owner.createTable(b -> b.tableName("metered").billingMode("PAY_PER_REQUEST")
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build()));
+            // "pk" + "m1" + "payload" + 3,000 bytes = 3,011 bytes: 3 write units
+            client.putItem(b -> b.tableName("metered").item(Map.of("pk", AttributeValue.fromS("m1"),
+                    "payload", AttributeValue.fromS("x".repeat(3000)))));
+            client.updateItem(b -> b.tableName("metered").key(key).updateExpression("SET flag = :t")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+            assertThat(client.getItem(b -> b.tableName("metered").key(key)).item()).containsKey("flag");
+            client.getItem(b -> b.tableName("metered").key(Map.of("pk", AttributeValue.fromS("absent"))).consistentRead(true));
+        }
+
+        assertThat(settings.capacityLog().units().get(fixture.role.arn()))
+                .isEqualTo(new dev.inferbus.local.metering.CapacityLog.Units(3 + 3, 0.5 + 1, 0));
+    }
+
     @Test
     void aWrongSecretIsInvalidSignatureException() {
         String secret = fixture.roleKey.secretAccessKey();
