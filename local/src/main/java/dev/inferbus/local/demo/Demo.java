@@ -3,7 +3,9 @@ package dev.inferbus.local.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inferbus.events.contract.EventCodec;
+import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.results.ResultRow;
 import dev.inferbus.events.results.Status;
@@ -53,6 +55,7 @@ public final class Demo {
 
     /** Runs the demo; returns whether every sample ended as promised. */
     public boolean run(List<SampleEvents.Sample> samples, Duration timeout) {
+        ProgressWatch watch = ProgressWatch.on(cloud);
         List<Tracked> tracked = new ArrayList<>();
         for (SampleEvents.Sample sample : samples) {
             tracked.add(put(sample));
@@ -63,6 +66,9 @@ public final class Demo {
         tracked.replaceAll(t -> new Tracked(t.sample(), t.eventId(), t.key(), t.route(), rows.get(t.key())));
         long stored = cloud.clients().dynamoDb().scan(b -> b.tableName(cloud.tableName()).select("COUNT")).count();
         printTable(tracked);
+        // a real-time generation streams: its progress events reach the bus before its completion
+        boolean streamedRight = watch.print(out, tracked.stream().filter(t -> t.sample().valid() && streams(t.sample().model()))
+                .map(Tracked::key).toList());
         long ok = tracked.stream().filter(Tracked::expectedOutcome).count();
         out.printf("%d/%d samples ended as expected; %d rows in %s for %d events; %.1f s%n", ok, tracked.size(), stored,
                 cloud.tableName(), tracked.size(), (System.nanoTime() - start) / 1e9);
@@ -70,7 +76,12 @@ public final class Demo {
         long denied = cloud.deniedCalls();
         out.printf("IAM: %d calls denied%n", denied);
         cloud.accessLog().denials().forEach((message, count) -> out.println("  " + count + "x " + message));
-        return ok == tracked.size() && stored == tracked.size() && denied == 0;
+        return ok == tracked.size() && stored == tracked.size() && denied == 0 && streamedRight;
+    }
+
+    private boolean streams(String modelId) {
+        return catalog.find(modelId).filter(m -> m.task() == Task.TEXT_GENERATION)
+                .map(m -> m.endpoint().mode() == EndpointSpec.Mode.REALTIME).orElse(false);
     }
 
     private Tracked put(SampleEvents.Sample sample) {
@@ -121,6 +132,10 @@ public final class Demo {
             }
             if (output.has("anomalous")) {
                 return String.format("anomalous %s score %.4f", output.get("anomalous").asBoolean(), output.get("score").asDouble());
+            }
+            if (output.has("finishReason")) {
+                return String.format("%d tokens, %s: %s", output.path("usage").path("completionTokens").asInt(),
+                        output.get("finishReason").asText(), output.path("text").asText().strip());
             }
             if (output.has("outputs")) {
                 return tensors(output.get("outputs"));

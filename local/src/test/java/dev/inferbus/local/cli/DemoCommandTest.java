@@ -19,7 +19,9 @@ class DemoCommandTest {
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(status).as(printed).isZero();
-        assertThat(printed).containsPattern("31/31 samples ended as expected; 31 rows in \\S+ for 31 events")
+        assertThat(printed).containsPattern("37/37 samples ended as expected; 37 rows in \\S+ for 37 events")
+                .containsPattern("chat-0001: \\d+ InferenceProgress events \\(tokens so far [0-9, ]+\\), then InferenceCompleted"
+                        + " with \\d+ tokens: in order, each text a prefix of the next and of the final one")
                 .contains("demo passed")
                 .contains("function ").contains("dev.inferbus.functions.handler.SqsBatchHandler::handleRequest, 2048 MB, timeout 120 s")
                 .contains("not emulated: ")

@@ -133,7 +133,7 @@ class ReplayCommandTest {
                 "--model", "fraud-scorer", "--version", "1", "--from", time.toString(), "--to", time.plusSeconds(1).toString(), "--wait");
 
         assertThat(status).as(err()).isZero();
-        assertThat(out()).contains("COMPLETED, last event replayed " + time).contains("route cpu-direct of [fraud-scorer]");
+        assertThat(out()).contains("COMPLETED, last event replayed " + time).contains("route cpu-direct of [fraud-scorer, fraud-scorer-raw]");
     }
 
     private void put(String model, String requestId, Instant time) {
