@@ -3,6 +3,7 @@ package dev.inferbus.cdk;
 import dev.inferbus.events.catalog.EndpointSpec;
 import dev.inferbus.events.catalog.ModelCatalog;
 import dev.inferbus.events.catalog.ModelSpec;
+import dev.inferbus.events.catalog.Task;
 import dev.inferbus.events.catalog.Tier;
 import dev.inferbus.events.routing.Route;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.Stage;
 import software.amazon.awscdk.Token;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -25,6 +27,7 @@ import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
+import software.amazon.awscdk.services.s3.assets.Asset;
 import software.amazon.awscdk.services.sagemaker.CfnEndpoint;
 import software.amazon.awscdk.services.sagemaker.CfnEndpointConfig;
 import software.amazon.awscdk.services.sagemaker.CfnModel;
@@ -93,7 +96,7 @@ public final class GpuInference extends Construct implements InferenceTier {
             // picks per request (the rollout lives in code, not in rules)
             List<EndpointSpec> versions = route.models().get(0).allVersions().stream().map(ModelSpec::endpoint).toList();
             for (EndpointSpec endpoint : versions) {
-                serve(endpoint, forwarder, completion, completionDlq, store, teiImage);
+                serve(endpoint, route.models().get(0).task(), forwarder, completion, completionDlq, store, teiImage);
             }
             if (versions.stream().anyMatch(e -> e.mode() == EndpointSpec.Mode.ASYNC)) {
                 InferenceFunctions.grantObjects(forwarder, store, "s3:PutObject", "async-in/");
@@ -106,8 +109,8 @@ public final class GpuInference extends Construct implements InferenceTier {
      * One version's endpoint: its notification topics (async), the endpoint itself unless it exists elsewhere,
      * and the forwarder's grant to invoke it, and it alone.
      */
-    private void serve(EndpointSpec endpoint, Alias forwarder, Alias completion, Queue completionDlq, ResultStore store,
-                       String teiImage) {
+    private void serve(EndpointSpec endpoint, Task task, Alias forwarder, Alias completion, Queue completionDlq,
+                       ResultStore store, String teiImage) {
         boolean async = endpoint.mode() == EndpointSpec.Mode.ASYNC;
         List<Topic> notifications = List.of();
         if (async) {
@@ -118,7 +121,8 @@ public final class GpuInference extends Construct implements InferenceTier {
             }
         }
         if (!endpoint.existing()) {
-            endpoints.put(endpoint.name(), endpoint(endpoint, store, endpointKey(), notifications, teiImage));
+            endpoints.put(endpoint.name(), endpoint(endpoint, modelData(endpoint, task, store), store, endpointKey(), notifications,
+                    teiImage));
             if (async) {
                 // the endpoint writes its outputs under this key, and S3 decrypts them for a reader only with the
                 // reader's kms:Decrypt ("To download an object encrypted with an AWS KMS key, you need kms:Decrypt
@@ -156,7 +160,33 @@ public final class GpuInference extends Construct implements InferenceTier {
         return topic;
     }
 
-    private CfnEndpoint endpoint(EndpointSpec endpoint, ResultStore store, Key key, List<Topic> notifications, String teiImage) {
+    /** Where a model's {@code model.tar.gz} lies in S3: what its container reads at start, and its role may. */
+    private record ModelData(String url, String bucket, String key) {
+    }
+
+    /**
+     * The catalog's {@code container.modelData}; else, for a tensor model on Triton, a model repository packed at
+     * synth time from the endpoint's {@code localArtifact} (the graph the local stand-in serves) and shipped as a CDK
+     * asset; else none (the container fetches its own model, as TEI, TGI and LMI do from HF_MODEL_ID).
+     */
+    private ModelData modelData(EndpointSpec endpoint, Task task, ResultStore store) {
+        if (endpoint.container().modelData() != null) {
+            java.net.URI data = java.net.URI.create(endpoint.container().modelData());
+            return new ModelData(endpoint.container().modelData(), data.getHost(), data.getPath().substring(1));
+        }
+        if (task != Task.TENSOR || endpoint.localArtifact() == null) {
+            return null;
+        }
+        Path onnx = store.modelsDirectory().toAbsolutePath().getParent().resolve(endpoint.localArtifact());
+        String modelName = endpoint.container().environment().getOrDefault("SAGEMAKER_TRITON_DEFAULT_MODEL_NAME", endpoint.name());
+        Path archive = TritonRepository.pack(onnx, modelName,
+                Path.of(Stage.of(this).getOutdir(), "triton-repositories", endpoint.name(), "model.tar.gz"));
+        Asset asset = Asset.Builder.create(this, "TritonRepository-" + endpoint.name()).path(archive.toString()).build();
+        return new ModelData(asset.getS3ObjectUrl(), asset.getS3BucketName(), asset.getS3ObjectKey());
+    }
+
+    private CfnEndpoint endpoint(EndpointSpec endpoint, ModelData modelData, ResultStore store, Key key,
+                                 List<Topic> notifications, String teiImage) {
         String name = endpoint.name();
         String region = Token.isUnresolved(Stack.of(this).getRegion()) ? null : Stack.of(this).getRegion();
         String image = endpoint.container().image() != null ? endpoint.container().image()
@@ -174,16 +204,15 @@ public final class GpuInference extends Construct implements InferenceTier {
         role.addToPolicy(PolicyStatement.Builder.create().actions(List.of("logs:CreateLogGroup", "logs:CreateLogStream",
                 "logs:PutLogEvents", "logs:DescribeLogStreams")).resources(List.of("arn:" + stack.getPartition() + ":logs:"
                 + stack.getRegion() + ":" + stack.getAccount() + ":log-group:/aws/sagemaker/Endpoints/" + name + ":*")).build());
-        if (endpoint.container().modelData() != null) {
-            java.net.URI data = java.net.URI.create(endpoint.container().modelData());
+        if (modelData != null) {
             role.addToPolicy(PolicyStatement.Builder.create().actions(List.of("s3:GetObject"))
-                    .resources(List.of("arn:" + stack.getPartition() + ":s3:::" + data.getHost() + data.getPath())).build());
+                    .resources(List.of("arn:" + stack.getPartition() + ":s3:::" + modelData.bucket() + "/" + modelData.key())).build());
         }
         key.grantEncryptDecrypt(role);
         CfnModel model = CfnModel.Builder.create(this, "Model-" + name)
                 .executionRoleArn(role.getRoleArn())
                 .primaryContainer(CfnModel.ContainerDefinitionProperty.builder()
-                        .image(image).modelDataUrl(endpoint.container().modelData())
+                        .image(image).modelDataUrl(modelData == null ? null : modelData.url())
                         .environment(endpoint.container().environment().isEmpty() ? null : endpoint.container().environment()).build())
                 .build();
         model.getNode().addDependency(role);

@@ -37,10 +37,12 @@ public final class ResultStore extends Construct {
     private final Table table;
     private final Bucket bucket;
     private final BucketDeployment models;
+    private final Path modelsDirectory;
     private Table cacheTable;
 
     public ResultStore(Construct scope, String id, Path modelsDirectory, String catalogYaml, int resultTtlDays) {
         super(scope, id);
+        this.modelsDirectory = modelsDirectory;
         table = Table.Builder.create(this, "Results")
                 .partitionKey(Attribute.builder().name(ResultsTable.KEY).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -114,6 +116,11 @@ public final class ResultStore extends Construct {
     /** Functions load models at init, so they must be deployed after the artifacts are in place. */
     public BucketDeployment models() {
         return models;
+    }
+
+    /** The model folders the deployment ships: the catalog's artifact paths point into them. */
+    public Path modelsDirectory() {
+        return modelsDirectory;
     }
 
     /** The payload bucket's logical id, as cdk-nag names it in findings. */

@@ -259,7 +259,7 @@ class InferbusStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void eachGpuEndpointIsDeployedFromTheCatalogAndFedWithinItsConcurrency() {
+    void eachGpuEndpointIsDeployedFromTheCatalogAndFedWithinItsConcurrency() throws java.io.IOException {
         synth.template.hasResourceProperties("AWS::SageMaker::Model", Match.objectLike(Map.of("PrimaryContainer", Map.of(
                 "Image", GpuInference.DEFAULT_TEI_IMAGE, "Environment", Map.of("HF_MODEL_ID", "BAAI/bge-small-en-v1.5")))));
         synth.template.hasResourceProperties("AWS::SageMaker::EndpointConfig", Match.objectLike(Map.of("ProductionVariants", List.of(
@@ -274,10 +274,15 @@ class InferbusStackTest {
                 .containsExactlyInAnyOrder("inferbus-embed", "inferbus-embed-v2", "inferbus-embed-async", "inferbus-tensor-minilm",
                         "inferbus-chat", "inferbus-story-async");
         assertThat(synth.resources("AWS::SageMaker::Model")).hasSize(6);
-        // the tensor model's endpoint runs Triton from its model repository
-        synth.template.hasResourceProperties("AWS::SageMaker::Model", Match.objectLike(Map.of("PrimaryContainer", Match.objectLike(Map.of(
-                "Image", "785573368785.dkr.ecr.us-east-1.amazonaws.com/sagemaker-tritonserver:24.09-py3",
-                "ModelDataUrl", "s3://inferbus-model-artifacts/triton/sentence-embedder/1/model.tar.gz")))));
+        // the tensor model's endpoint runs Triton from a model repository the stack packed from the graph the local
+        // stand-in serves, and only its role may read it
+        Map<String, Object> triton = synth.resources("AWS::SageMaker::Model").values().stream()
+                .filter(m -> CdkJson.write(m).contains("sagemaker-tritonserver")).findFirst().orElseThrow();
+        assertThat(CdkJson.write(triton)).contains("\"ModelDataUrl\":{\"Fn::Sub\":\"s3://cdk-");
+        java.nio.file.Path archive = java.nio.file.Path.of(synth.app.getOutdir(), "triton-repositories", "inferbus-tensor-minilm",
+                "model.tar.gz");
+        assertThat(TritonRepositoryTest.entries(archive)).containsExactly("sentence-embedder/config.pbtxt",
+                "sentence-embedder/1/model.onnx");
         synth.template.hasResourceProperties("AWS::SageMaker::EndpointConfig", Match.objectLike(Map.of("ProductionVariants", List.of(
                 Match.objectLike(Map.of("InstanceType", "ml.g6.xlarge"))))));
         // maxConcurrency 4 → two forwarders of two calls each; maxConcurrency 2 → two of one
