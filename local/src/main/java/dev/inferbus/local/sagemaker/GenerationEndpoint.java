@@ -23,11 +23,11 @@ final class GenerationEndpoint {
     /** The stand-in's context, TGI's default {@code --max-total-tokens} (2048). */
     static final int CONTEXT_TOKENS = 2048;
     /**
-     * The time each token takes, 40 tokens a second: a language model decodes one token per forward pass, so a
+     * The time each token takes, 25 tokens a second: a language model decodes one token per forward pass, so a
      * stream arrives over seconds and a consumer sees InferenceProgress between its start and its end; the n-gram
      * stand-in would otherwise hand over a whole text in a millisecond.
      */
-    static final long TOKEN_NANOS = 25_000_000L;
+    static final long TOKEN_NANOS = 40_000_000L;
 
     final GenerationFormat format;
     private final TextGenerator generator;
