@@ -1,11 +1,7 @@
 package dev.inferbus.local.sagemaker;
 
-import dev.inferbus.events.catalog.BatchSpec;
-import dev.inferbus.events.catalog.FunctionSpec;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Task;
-import dev.inferbus.events.catalog.Tier;
-import dev.inferbus.events.catalog.Trigger;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
 import dev.inferbus.functions.runtime.TaskModel;
@@ -38,10 +34,8 @@ public final class OnnxTensorModels implements AutoCloseable {
             if (model.task() != Task.TENSOR) {
                 continue;
             }
-            String artifact = OnnxTextModels.localArtifact(model);
             // the endpoint's own limits: Triton's would be its configuration's, the forwarder checked the catalog's
-            specByEndpoint.put(model.endpoint().name(), new ModelSpec("local-" + model.endpoint().name(), "1", Task.TENSOR,
-                    Tier.CPU, Trigger.SQS, artifact, new BatchSpec(1, 0, 1), null, model.limits(), new FunctionSpec(1024, 30), 0));
+            specByEndpoint.put(model.endpoint().name(), OnnxTextModels.runtimeSpec(model, 1));
         }
         return new OnnxTensorModels(ModelRuntime.load(List.copyOf(specByEndpoint.values()), artifacts), specByEndpoint);
     }

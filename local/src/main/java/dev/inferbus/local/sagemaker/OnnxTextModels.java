@@ -44,6 +44,16 @@ public final class OnnxTextModels implements AutoCloseable {
         this.byArtifact = byArtifact;
     }
 
+    /**
+     * The cpu runtime's spec of a gpu model's local artifact, as the stand-in runs it: its task and limits, at most
+     * {@code maxTensorBatch} inputs in one tensor call.
+     */
+    static ModelSpec runtimeSpec(ModelSpec gpuModel, int maxTensorBatch) {
+        return new ModelSpec("local-" + gpuModel.endpoint().name(), "1", gpuModel.task(), Tier.CPU, Trigger.SQS,
+                localArtifact(gpuModel), new BatchSpec(1, 0, maxTensorBatch), null, gpuModel.limits(),
+                new FunctionSpec(1024, 30), 0);
+    }
+
     /** Loads the local artifacts of the text models among {@code gpuModels}; every one of them must name one. */
     public static OnnxTextModels load(List<ModelSpec> gpuModels, ArtifactSource artifacts) throws IOException {
         Map<String, ModelSpec> specByArtifact = new LinkedHashMap<>();
@@ -53,8 +63,7 @@ public final class OnnxTextModels implements AutoCloseable {
                 continue;
             }
             String artifact = localArtifact(model);
-            specByArtifact.putIfAbsent(artifact, new ModelSpec("local-" + model.endpoint().name(), "1", Task.TEXT_EMBEDDING,
-                    Tier.CPU, Trigger.SQS, artifact, new BatchSpec(1, 0, 1024), null, model.limits(), new FunctionSpec(1024, 30), 0));
+            specByArtifact.putIfAbsent(artifact, runtimeSpec(model, 1024));
         }
         ModelRuntime runtime = ModelRuntime.load(List.copyOf(specByArtifact.values()), artifacts);
         Map<String, Loaded> byArtifact = new LinkedHashMap<>();
