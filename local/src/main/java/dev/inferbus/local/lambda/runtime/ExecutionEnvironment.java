@@ -274,6 +274,14 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
         synchronized (lock) {
             report = unreported;
             unreported = null;
+        }
+        // the last invocation's REPORT line is in the log before the environment reads as READY again: whoever waits
+        // for READY (a caller, a test) then finds it there. Nothing can be dispatched here meanwhile, as the state
+        // is still BUSY.
+        if (report != null) {
+            log(report);
+        }
+        synchronized (lock) {
             if (state == EnvironmentState.STARTING) {
                 initMillis = millisSince(startNanos);
                 state = EnvironmentState.READY;
@@ -281,9 +289,6 @@ final class ExecutionEnvironment implements RuntimeApiServer.Listener {
             } else if (state == EnvironmentState.BUSY && current == null) {
                 state = EnvironmentState.READY;
             }
-        }
-        if (report != null) {
-            log(report);
         }
         if (first && init.complete(new InitOutcome.Ready(spawned.join().pid(), initMillis))) {
             LOG.info("function {}: environment {} ready after {} ms", function.name(), id, initMillis);
