@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,8 +182,10 @@ public final class InferencePipeline {
         ShadowResult shadow;
         /** The request's result cache key, where its model caches and it is no replay; else null. */
         String cacheKey;
-        /** Whether {@link #scored} is the result cache's. */
+        /** Whether {@link #scored} is the result cache's, or the output of the same cache key earlier in the batch. */
         boolean cached;
+        /** The first request of this batch with the same cache key, which the model scores for both; else null. */
+        Slot sameInputAs;
         ResultRow row;
         /** Null while the record is still on its way. */
         Fate fate;
@@ -197,7 +200,7 @@ public final class InferencePipeline {
         }
 
         boolean scorable() {
-            return open() && rejection == null && spec != null && input != null && scored == null;
+            return open() && rejection == null && spec != null && input != null && scored == null && sameInputAs == null;
         }
 
         void retry(String reason) {
@@ -257,6 +260,7 @@ public final class InferencePipeline {
         resolveClaimChecks(slots);
         reuseCached(slots);
         score(slots, deadline);
+        shareWithRepeats(slots);
         scoreShadows(slots, deadline);
         cacheScored(slots);
         List<Slot> toWrite = slots.stream().filter(Slot::open).toList();
@@ -438,9 +442,16 @@ public final class InferencePipeline {
         Map<String, String> hits = cache.lookup(cacheable.stream().map(s -> s.cacheKey).filter(k -> k != null).toList(),
                 clock.millis()).join();
         int reused = 0;
+        int repeats = 0;
+        Map<String, Slot> firstMisses = new HashMap<>();
         for (Slot slot : cacheable) {
             String output = slot.cacheKey == null ? null : hits.get(slot.cacheKey);
             if (output == null) {
+                if (slot.cacheKey != null) {
+                    // the batch is looked up before any of it is scored: a repeat of a miss would miss too
+                    slot.sameInputAs = firstMisses.putIfAbsent(slot.cacheKey, slot);
+                    repeats += slot.sameInputAs == null ? 0 : 1;
+                }
                 continue;
             }
             try {
@@ -451,7 +462,8 @@ public final class InferencePipeline {
                 about(LOG.atWarn(), slot).log("its cached output is not JSON; it is scored");
             }
         }
-        LOG.atInfo().addKeyValue("lookups", cacheable.size()).addKeyValue("hits", reused).log("result cache looked up");
+        LOG.atInfo().addKeyValue("lookups", cacheable.size()).addKeyValue("hits", reused)
+                .addKeyValue("repeatsInBatch", repeats).log("result cache looked up");
     }
 
     /** Keeps the outputs this invocation computed for cacheable requests; one too large to store inline is not kept. */
@@ -506,6 +518,27 @@ public final class InferencePipeline {
                 case Outcome.Submitted submitted -> slot.fate = Fate.SUBMITTED;
                 case Outcome.Ended ended -> slot.fate = Fate.DUPLICATE;
                 case Outcome.Conflict conflict -> slot.fate = Fate.CONFLICT;
+            }
+        }
+    }
+
+    /**
+     * Gives each repeat of a cache key within the batch what the model made of its first request: the same output
+     * (a cached answer, as the next batch would get from the table), the same refusal, or the same retry.
+     */
+    private static void shareWithRepeats(List<Slot> slots) {
+        for (Slot slot : slots) {
+            Slot first = slot.sameInputAs;
+            if (first == null || !slot.open()) {
+                continue;
+            }
+            if (first.scored != null) {
+                slot.scored = new Outcome.Scored(first.scored.output(), 0);
+                slot.cached = true;
+            } else if (first.rejection != null) {
+                slot.rejection = reject(slot.request.detail(), first.rejection.code(), first.rejection.message());
+            } else {
+                slot.retry("the same input earlier in the batch was not scored");
             }
         }
     }

@@ -159,6 +159,34 @@ class CachedPipelineTest {
     }
 
     @Test
+    void aRepeatWithinOneBatchIsScoredOnceAndItsCopiesReuseTheOutput() {
+        InferencePipeline pipeline = pipeline(catalog);
+        int calls = modelCalls.get();
+        List<String> requests = java.util.stream.IntStream.range(0, 5).mapToObj(i -> "batch-" + ids.incrementAndGet()).toList();
+        List<InferencePipeline.Record> batch = List.of(
+                record(requests.get(0), "said twice in one batch", null), record(requests.get(1), "said once", null),
+                record(requests.get(2), "said twice in one batch", null), record(requests.get(3), "said twice in one batch", "2"),
+                record(requests.get(4), "said twice in one batch", null));
+
+        InferencePipeline.Report report = pipeline.process(batch);
+
+        assertThat(report.count(InferencePipeline.Fate.COMPLETED)).as(report.toString()).isEqualTo(5);
+        assertThat(modelCalls.get()).as("one call per distinct (version, input): v1 twice, v2 once").isEqualTo(calls + 3);
+        ResultRow first = row(requests.get(0));
+        assertThat(first.cached()).isFalse();
+        for (String copy : List.of(requests.get(2), requests.get(4))) {
+            ResultRow row = row(copy);
+            assertThat(row.cached()).as(copy).isTrue();
+            assertThat(row.output()).isEqualTo(first.output());
+            assertThat(row.inferenceMs()).isZero();
+        }
+        assertThat(row(requests.get(1)).cached()).isFalse();
+        ResultRow v2 = row(requests.get(3));
+        assertThat(v2.cached()).as("another version is another input to the cache").isFalse();
+        assertThat(v2.output()).isNotEqualTo(first.output());
+    }
+
+    @Test
     void aNewVersionNeverMeetsAnOlderVersionsEntry() throws Exception {
         InferencePipeline pipeline = pipeline(catalog);
         ResultRow v1 = run(pipeline, "versions keep their own answers", null);
@@ -243,10 +271,13 @@ class CachedPipelineTest {
     }
 
     private ResultRow run(InferencePipeline pipeline, String text, String version, String requestId) {
-        InferencePipeline.Report report = pipeline.process(List.of(new InferencePipeline.Record("m-" + requestId,
-                event(requestId, text, version, null))));
+        InferencePipeline.Report report = pipeline.process(List.of(record(requestId, text, version)));
         assertThat(report.count(InferencePipeline.Fate.COMPLETED)).as(report.toString()).isEqualTo(1);
         return row(requestId);
+    }
+
+    private InferencePipeline.Record record(String requestId, String text, String version) {
+        return new InferencePipeline.Record("m-" + requestId, event(requestId, text, version, null));
     }
 
     private ResultRow row(String key) {
