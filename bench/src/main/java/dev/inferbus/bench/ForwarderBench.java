@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class ForwarderBench {
 
-    private static final String FUNCTION = "gpu-inferbus-embed";
+    private static final String FUNCTION = "gpu-document-embedder";
     private static final String ENDPOINT = "inferbus-embed";
 
     /** Milliseconds per record for batches of {@code sizes}, and endpoint calls per batch, over {@code trials}. */

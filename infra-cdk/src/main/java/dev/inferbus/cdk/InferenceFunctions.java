@@ -36,7 +36,7 @@ import software.constructs.Construct;
 final class InferenceFunctions {
 
     static final String ALIAS = "live";
-    /** The tag naming a function as the catalog's routes do ({@code cpu-direct}, {@code gpu-<endpoint>}, …). */
+    /** The tag naming a function as the catalog's routes do ({@code cpu-direct}, {@code gpu-<model>}, …). */
     public static final String FUNCTION_TAG = "inferbus:function";
     /** SQS redelivers a message this many times before its DLQ takes it. */
     static final int MAX_RECEIVE_COUNT = 3;

@@ -16,8 +16,10 @@ import java.util.Map;
 
 /**
  * One EventBridge rule of the catalog and where it delivers. cpu models are grouped by trigger (one function
- * per trigger); every gpu model gets its own route, named after its live endpoint, so that its queue's concurrency
- * caps its endpoints alone (one per version: the forwarder picks the version, not a rule).
+ * per trigger); every gpu model gets its own route, so that its queue's concurrency caps its endpoints alone (one
+ * per version: the forwarder picks the version, not a rule). A gpu route is named after its model, not an endpoint:
+ * the name is the route's constructs' id, and one that followed the live version's endpoint would make a promotion
+ * replace the route's rule, function and queue, and a replaced queue is deleted with its messages.
  * The reject route catches requests whose model is missing or unknown, because EventBridge silently drops
  * events that match no rule.
  *
@@ -56,7 +58,7 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
     public static List<Route> of(ModelCatalog catalog) {
         Map<String, List<ModelSpec>> groups = new LinkedHashMap<>();
         for (ModelSpec m : catalog.models()) {
-            String name = m.tier() == Tier.GPU ? "gpu-" + m.endpoint().name() : "cpu-" + switch (m.trigger()) {
+            String name = m.tier() == Tier.GPU ? "gpu-" + m.id() : "cpu-" + switch (m.trigger()) {
                 case EVENTBRIDGE -> "direct";
                 case SQS -> "batch";
                 case KINESIS -> "stream";

@@ -28,10 +28,10 @@ class RouteTest {
     }
 
     @Test
-    void groupsCpuModelsByTriggerAndGivesEachGpuEndpointItsOwnRoute() {
+    void groupsCpuModelsByTriggerAndGivesEachGpuModelItsOwnRoute() {
         assertThat(catalog.routes()).extracting(Route::name).containsExactly(
-                "cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed", "gpu-inferbus-embed-async",
-                "gpu-inferbus-tensor-minilm", "gpu-inferbus-chat", "gpu-inferbus-story-async", "reject");
+                "cpu-direct", "cpu-batch", "cpu-stream", "gpu-document-embedder", "gpu-archive-embedder",
+                "gpu-sentence-embedder-raw", "gpu-chat-assistant", "gpu-story-writer", "reject");
         assertThat(catalog.routes()).extracting(Route::target).containsExactly(Route.Target.FUNCTION,
                 Route.Target.QUEUE, Route.Target.STREAM, Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.QUEUE,
                 Route.Target.QUEUE, Route.Target.QUEUE, Route.Target.FUNCTION);
@@ -55,7 +55,7 @@ class RouteTest {
                 """, "g.yaml");
         Route route = versioned.routes().get(0);
 
-        assertThat(versioned.routes()).extracting(Route::name).containsExactly("gpu-e1", "reject");
+        assertThat(versioned.routes()).extracting(Route::name).containsExactly("gpu-g", "reject");
         for (var version : route.models().get(0).allVersions()) {
             assertThat(version.endpoint().callsPerInvocation() * route.eventSourceConcurrency())
                     .as(version.endpoint().name()).isLessThanOrEqualTo(version.endpoint().maxConcurrency());

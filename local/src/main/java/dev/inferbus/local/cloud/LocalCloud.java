@@ -377,7 +377,7 @@ public final class LocalCloud implements AutoCloseable {
         return List.copyOf(report);
     }
 
-    /** The function the catalog calls {@code name} ({@code cpu-direct}, {@code gpu-inferbus-embed}, …), by its tag. */
+    /** The function the catalog calls {@code name} ({@code cpu-direct}, {@code gpu-document-embedder}, …), by its tag. */
     public FunctionPool function(String name) {
         return deployedFunction(name).pool();
     }

@@ -103,7 +103,7 @@ public final class Demo {
     }
 
     private void printTable(List<Tracked> tracked) {
-        String format = "%-22s %-18s %-24s %-9s %-48s %7s  %s%n";
+        String format = "%-22s %-18s %-25s %-9s %-48s %7s  %s%n";
         out.printf(format, "requestId", "model", "route", "status", "output / reason", "ms", "");
         for (Tracked t : tracked) {
             ResultRow row = t.row();

@@ -25,7 +25,7 @@ class DemoCommandTest {
                 .contains("demo passed")
                 .contains("function ").contains("dev.inferbus.functions.handler.SqsBatchHandler::handleRequest, 2048 MB, timeout 120 s")
                 .contains("not emulated: ")
-                .contains("gpu-inferbus-embed-async COMPLETED");
+                .containsPattern("arc-0001 +archive-embedder +gpu-archive-embedder +COMPLETED");
     }
 
     @Test

@@ -17,8 +17,8 @@ class DeployedFunctionsTest {
     void everyFunctionOfTheTemplateFinishesItsInitFromTheZip(CloudBackend backend) throws java.io.IOException {
         LocalCloud cloud = ((EmbeddedBackend) backend).cloud();
 
-        assertThat(cloud.functionNames()).containsOnlyKeys("cpu-direct", "cpu-batch", "cpu-stream", "gpu-inferbus-embed",
-                "gpu-inferbus-embed-async", "gpu-inferbus-tensor-minilm", "gpu-inferbus-chat", "gpu-inferbus-story-async",
+        assertThat(cloud.functionNames()).containsOnlyKeys("cpu-direct", "cpu-batch", "cpu-stream", "gpu-document-embedder",
+                "gpu-archive-embedder", "gpu-sentence-embedder-raw", "gpu-chat-assistant", "gpu-story-writer",
                 "gpu-complete");
         assertThat(cloud.report().stream().filter(line -> line.startsWith("function ")))
                 .hasSize(9)

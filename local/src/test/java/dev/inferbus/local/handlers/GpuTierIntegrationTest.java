@@ -55,8 +55,8 @@ class GpuTierIntegrationTest {
     private static final String REALTIME = "inferbus-embed";
     /** document-embedder's canary, version 2 on an endpoint of its own beside {@link #REALTIME}. */
     private static final String CANARY = "inferbus-embed-v2";
-    /** The forwarder of the real-time endpoint, as the catalog's routes name it. */
-    private static final String FORWARDER = "gpu-" + REALTIME;
+    /** The forwarder of document-embedder, whose versions run on {@link #REALTIME} and {@link #CANARY}. */
+    private static final String FORWARDER = "gpu-document-embedder";
 
     private LocalCloud cloud;
     private SageMakerServer sageMaker;
