@@ -81,7 +81,7 @@ public final class CacheBench {
         public String describe() {
             return String.format("""
                     Zipf workload: %d requests over %d distinct texts, s = %.1f, seed %d, batches of %d
-                      hit ratio                     %.3f (%d of %d requests served from the cache; %d rows say cached)
+                      hit ratio                     %.3f (%d of %d requests served without the model; %d rows say cached)
                       model calls with cache        %d (tensor rows scored)
                       model calls without cache     %d
                       model calls saved             %d (%.1f %%)

@@ -427,7 +427,9 @@ public final class InferencePipeline {
 
     /**
      * Takes from the result cache the outputs of the requests it holds: those are not scored. A replay is not
-     * looked up — it re-scores on purpose, to compare a version's answers with what was served.
+     * looked up — it re-scores on purpose, to compare a version's answers with what was served. A repeat of a
+     * miss within the batch waits for the first request's outcome ({@link #shareWithRepeats}) instead of meeting
+     * the model again.
      */
     private void reuseCached(List<Slot> slots) {
         if (cache == null) {
@@ -448,8 +450,9 @@ public final class InferencePipeline {
             String output = slot.cacheKey == null ? null : hits.get(slot.cacheKey);
             if (output == null) {
                 if (slot.cacheKey != null) {
-                    // the batch is looked up before any of it is scored: a repeat of a miss would miss too
-                    slot.sameInputAs = firstMisses.putIfAbsent(slot.cacheKey, slot);
+                    // the batch is looked up before any of it is scored: a repeat of a miss would miss too. Grouped
+                    // by where the input sits as well, so that a refusal copied to a repeat names the repeat's field
+                    slot.sameInputAs = firstMisses.putIfAbsent(slot.request.detailPointer() + " " + slot.cacheKey, slot);
                     repeats += slot.sameInputAs == null ? 0 : 1;
                 }
                 continue;
@@ -669,7 +672,7 @@ public final class InferencePipeline {
             if (error != null) {
                 slot.retry("its large output could not be stored: " + error.getClass().getSimpleName());
             } else {
-                slot.row = rows.completed(origin, null, ref, slot.scored.inferenceMs(), now).withShadow(slot.shadow);
+                slot.row = rows.completed(origin, null, ref, slot.scored.inferenceMs(), now, slot.cached).withShadow(slot.shadow);
             }
             return null;
         }));

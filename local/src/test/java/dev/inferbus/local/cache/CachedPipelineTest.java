@@ -2,10 +2,13 @@ package dev.inferbus.local.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.cache.ResultCache;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelCatalog;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.events.contract.EventCodec;
 import dev.inferbus.events.replay.Rescore;
 import dev.inferbus.events.results.ResultRow;
@@ -13,6 +16,7 @@ import dev.inferbus.events.results.ResultStore;
 import dev.inferbus.events.results.Status;
 import dev.inferbus.events.results.StoredResult;
 import dev.inferbus.functions.batch.MicroBatcher;
+import dev.inferbus.functions.budget.Deadline;
 import dev.inferbus.functions.batch.Scorer;
 import dev.inferbus.functions.claimcheck.ClaimChecks;
 import dev.inferbus.functions.metrics.BatchMetrics;
@@ -22,11 +26,11 @@ import dev.inferbus.functions.results.LargeOutputs;
 import dev.inferbus.functions.results.ResultReporter;
 import dev.inferbus.functions.runtime.ArtifactSource;
 import dev.inferbus.functions.runtime.ModelRuntime;
+import dev.inferbus.local.emulators.S3ProxyServer;
 import dev.inferbus.local.eventbridge.EventRouter;
 import dev.inferbus.local.eventbridge.PutEventsServer;
 import dev.inferbus.local.faults.FaultProxy;
 import dev.inferbus.local.faults.FaultRule;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,8 +60,23 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CachedPipelineTest {
 
-    private static final URI NOWHERE = URI.create("http://127.0.0.1:9");
     private static final String MODEL = "sentence-embedder";
+    private static final String BUCKET = "bucket-a";
+    /**
+     * MiniLM's graph called raw, with a cache: its last_hidden_state for the sample's 9 tokens is over the inline
+     * limit, so its rows point at S3.
+     */
+    private static final String TENSOR_MODEL = "minilm-tensor";
+    private static final String TENSOR_CATALOG = """
+            bus: inferbus
+            models:
+              - id: minilm-tensor
+                task: tensor
+                tier: cpu
+                trigger: sqs
+                artifact: models/sentence-embedder/1/model.onnx
+                cache: { ttlSeconds: 3600 }
+            """;
 
     private final EventCodec codec = EventCodec.create();
     private final AtomicInteger modelCalls = new AtomicInteger();
@@ -72,6 +91,9 @@ class CachedPipelineTest {
     private EventBridgeAsyncClient eventBridge;
     private S3AsyncClient s3;
     private ModelRuntime models;
+    private ModelCatalog tensorCatalog;
+    private ModelRuntime tensorModels;
+    private S3ProxyServer s3Server;
     private ModelCatalog catalog;
     private ResultStore store;
 
@@ -85,10 +107,15 @@ class CachedPipelineTest {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         eventBridge = EventBridgeAsyncClient.builder().endpointOverride(events.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).build();
-        // no request here has a claim check or an output over the inline limit: S3 is never called
-        s3 = S3AsyncClient.builder().endpointOverride(NOWHERE).region(Region.US_EAST_1).credentialsProvider(credentials).build();
+        // for the outputs over the inline limit, which the pipeline keeps in S3 and the row points at
+        s3Server = S3ProxyServer.start(0);
+        s3 = S3AsyncClient.builder().endpointOverride(s3Server.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials)
+                .forcePathStyle(true).build();
+        s3.createBucket(b -> b.bucket(BUCKET)).join();
         catalog = CatalogLoader.parse(sampleCatalog(), "catalog.yaml");
         models = ModelRuntime.load(List.of(catalog.find(MODEL).orElseThrow()), ArtifactSource.fromRoot("classpath:"));
+        tensorCatalog = CatalogLoader.parse(TENSOR_CATALOG, "tensor.yaml");
+        tensorModels = ModelRuntime.load(tensorCatalog.models(), ArtifactSource.fromRoot("classpath:"));
         store = ResultStore.reader(results, CacheTables.RESULTS);
     }
 
@@ -100,7 +127,9 @@ class CachedPipelineTest {
     @AfterAll
     void stop() throws Exception {
         models.close();
+        tensorModels.close();
         s3.close();
+        s3Server.close();
         eventBridge.close();
         cacheClient.close();
         results.close();
@@ -122,15 +151,19 @@ class CachedPipelineTest {
     }
 
     private InferencePipeline pipeline(ModelCatalog catalog) {
-        MicroBatcher batcher = new MicroBatcher(models);
+        return pipeline(catalog, MODEL, models);
+    }
+
+    private InferencePipeline pipeline(ModelCatalog catalog, String model, ModelRuntime runtime) {
+        MicroBatcher batcher = new MicroBatcher(runtime);
         Scorer counting = requests -> {
             modelCalls.addAndGet(requests.size());
             return batcher.score(requests);
         };
-        return new InferencePipeline(catalog, Set.of(MODEL), codec, counting, new ClaimChecks(s3, "bucket-a", codec.mapper()),
+        return new InferencePipeline(catalog, Set.of(model), codec, counting, new ClaimChecks(s3, BUCKET, codec.mapper()),
                 new ResultReporter(new ResultStore(results, CacheTables.RESULTS, Duration.ofDays(1)),
                         EventPublisher.standard(eventBridge, "inferbus", clock), clock),
-                new LargeOutputs(s3, "bucket-a"), new BatchMetrics("test", false), clock)
+                new LargeOutputs(s3, BUCKET), new BatchMetrics("test", false), clock)
                 .withCache(new ResultCache(cacheClient, CacheTables.CACHE));
     }
 
@@ -184,6 +217,68 @@ class CachedPipelineTest {
         ResultRow v2 = row(requests.get(3));
         assertThat(v2.cached()).as("another version is another input to the cache").isFalse();
         assertThat(v2.output()).isNotEqualTo(first.output());
+    }
+
+    @Test
+    void aLargeOutputRepeatedWithinOneBatchIsKeptOnceInS3ForEachRowAndTheCopySaysCached() throws Exception {
+        InferencePipeline pipeline = pipeline(tensorCatalog, TENSOR_MODEL, tensorModels);
+        JsonNode input = sampleTensorInput();
+        int calls = modelCalls.get();
+        String first = "large-" + ids.incrementAndGet();
+        String copy = "large-" + ids.incrementAndGet();
+
+        InferencePipeline.Report report = pipeline.process(List.of(new InferencePipeline.Record("m-" + first,
+                event(first, TENSOR_MODEL, input, null, null)), new InferencePipeline.Record("m-" + copy, event(copy, TENSOR_MODEL, input, null, null))));
+
+        assertThat(report.count(InferencePipeline.Fate.COMPLETED)).as(report.toString()).isEqualTo(2);
+        assertThat(modelCalls.get()).isEqualTo(calls + 1);
+        assertThat(row(first).outputRef()).isNotNull();
+        assertThat(row(first).cached()).isFalse();
+        assertThat(row(copy).outputRef()).isNotNull().isNotEqualTo(row(first).outputRef());
+        assertThat(row(copy).cached()).as("the copy met no model").isTrue();
+        assertThat(row(copy).inferenceMs()).isZero();
+    }
+
+    @Test
+    void aRefusedInputRepeatedWithinOneBatchFailsEachCopyNamingItsOwnField() throws Exception {
+        InferencePipeline pipeline = pipeline(tensorCatalog, TENSOR_MODEL, tensorModels);
+        ObjectNode refused = (ObjectNode) sampleTensorInput();
+        ((ObjectNode) refused.get("inputs").get(0)).put("datatype", "FP32");
+        String first = "refused-" + ids.incrementAndGet();
+        String copy = "refused-" + ids.incrementAndGet();
+
+        InferencePipeline.Report report = pipeline.process(List.of(new InferencePipeline.Record("m-" + first,
+                event(first, TENSOR_MODEL, refused, null, null)), new InferencePipeline.Record("m-" + copy, event(copy, TENSOR_MODEL, refused, null, null))));
+
+        assertThat(report.count(InferencePipeline.Fate.FAILED)).as(report.toString()).isEqualTo(2);
+        for (String requestId : List.of(first, copy)) {
+            ResultRow row = row(requestId);
+            assertThat(row.status()).isEqualTo(Status.FAILED);
+            assertThat(row.errorCode()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(row.errorMessage()).startsWith("/detail/input/inputs/0");
+        }
+        assertThat(row(copy).errorMessage()).isEqualTo(row(first).errorMessage());
+    }
+
+    @Test
+    void aRepeatOfARequestSentBackForARetryGoesBackToo() {
+        InferencePipeline pipeline = pipeline(catalog);
+        int calls = modelCalls.get();
+        String first = "late-" + ids.incrementAndGet();
+        String copy = "late-" + ids.incrementAndGet();
+
+        InferencePipeline.Report report = pipeline.process(List.of(record(first, "no time left for this", null),
+                record(copy, "no time left for this", null)), Deadline.after(0, clock));
+
+        assertThat(report.count(InferencePipeline.Fate.RETRY)).as(report.toString()).isEqualTo(2);
+        assertThat(report.retry()).containsExactly("m-" + first, "m-" + copy);
+        assertThat(modelCalls.get()).isEqualTo(calls);
+        assertThat(store.find(copy).join()).isEmpty();
+    }
+
+    private static JsonNode sampleTensorInput() throws java.io.IOException {
+        return new ObjectMapper().readTree(Files.readString(Path.of("../events/samples/valid/sentence-embedder-raw-a-cat.json")))
+                .get("detail").get("input");
     }
 
     @Test
@@ -286,16 +381,20 @@ class CachedPipelineTest {
     }
 
     private String event(String requestId, String text, String version, String replayName) {
+        return event(requestId, MODEL, codec.objectNode().put("text", text), version, replayName);
+    }
+
+    private String event(String requestId, String model, JsonNode input, String version, String replayName) {
         var event = codec.objectNode().put("version", "0").put("id", "e-" + requestId)
                 .put("detail-type", "InferenceRequested").put("source", "test").put("time", clock.instant().toString());
         if (replayName != null) {
             event.put("replay-name", replayName);
         }
-        var detail = event.putObject("detail").put("requestId", requestId).put("model", MODEL);
+        var detail = event.putObject("detail").put("requestId", requestId).put("model", model);
         if (version != null) {
             detail.put("version", version);
         }
-        detail.putObject("input").put("text", text);
+        detail.set("input", input);
         return codec.toJson(event);
     }
 
