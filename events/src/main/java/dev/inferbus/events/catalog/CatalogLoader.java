@@ -1,5 +1,6 @@
 package dev.inferbus.events.catalog;
 
+import dev.inferbus.events.routing.Route;
 import dev.inferbus.events.timing.TimeBudgets;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -132,6 +133,10 @@ public final class CatalogLoader {
         Tier tier = parseEnum(where, "tier", m.tier(), Tier.class, Tier::wireName);
         Trigger trigger = parseEnum(where, "trigger", m.trigger(), Trigger.class, Trigger::wireName);
         if (tier == Tier.GPU) {
+            // the route's function would be the async completion function's namesake: two constructs of one id
+            require(!Route.gpuRouteName(m.id()).equals(Route.ASYNC_COMPLETION_FUNCTION), where + "'id' " + m.id()
+                    + " is taken on the gpu tier: its route's function would be named " + Route.ASYNC_COMPLETION_FUNCTION
+                    + ", the asynchronous endpoints' completion function");
             require(trigger == Trigger.SQS, where + "a gpu model is forwarded from an SQS queue: 'trigger' must be sqs, got "
                     + trigger.wireName() + (trigger == Trigger.KINESIS ? " (a kinesis trigger on gpu cannot keep per-key order across endpoint calls)" : ""));
             // The forwarder checks inputs before it spends endpoint capacity, and maps outputs back to the task's shape:

@@ -58,7 +58,7 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
     public static List<Route> of(ModelCatalog catalog) {
         Map<String, List<ModelSpec>> groups = new LinkedHashMap<>();
         for (ModelSpec m : catalog.models()) {
-            String name = m.tier() == Tier.GPU ? "gpu-" + m.id() : "cpu-" + switch (m.trigger()) {
+            String name = m.tier() == Tier.GPU ? gpuRouteName(m.id()) : "cpu-" + switch (m.trigger()) {
                 case EVENTBRIDGE -> "direct";
                 case SQS -> "batch";
                 case KINESIS -> "stream";
@@ -70,6 +70,11 @@ public record Route(String name, Target target, Tier tier, List<ModelSpec> model
                 new Route(name, targetOf(models.get(0).trigger()), models.get(0).tier(), models, catalog.ids())));
         routes.add(new Route(REJECT, Target.FUNCTION, Tier.CPU, List.of(), catalog.ids()));
         return List.copyOf(routes);
+    }
+
+    /** The route of the gpu model {@code modelId}: its own, whatever endpoints its versions run on. */
+    public static String gpuRouteName(String modelId) {
+        return "gpu-" + modelId;
     }
 
     private static Target targetOf(Trigger trigger) {

@@ -76,6 +76,7 @@ class CatalogLoaderTest {
             model data not s3   | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei, container: {modelData: /tmp/m.tar.gz}}} | models[0] (a): endpoint.container.modelData must be an s3:// URI, got /tmp/m.tar.gz
             truncate on kserve  | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: kserve-v2, existing: true, truncate: false}} | models[0] (a): endpoint.truncate is the switch of hf-tei (text-embeddings-inference); a kserve-v2 container has none
             shared endpoint     | - {id: a, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei}}\\n  - {id: b, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: async, format: hf-tei}} | models[1] (b): endpoint 'e' already serves another model
+            gpu id complete     | - {id: complete, task: text-embedding, tier: gpu, trigger: sqs, endpoint: {name: e, mode: realtime, format: hf-tei}} | models[0] (complete): 'id' complete is taken on the gpu tier: its route's function would be named gpu-complete, the asynchronous endpoints' completion function
             """)
     void refusesAnInconsistentEntryNamingFileAndEntry(String why, String models, String expected) {
         String yaml = "bus: inferbus\nmodels:\n  " + models.replace("\\n", "\n");
