@@ -9,7 +9,8 @@ server.listen(port, '127.0.0.1', (err) => {
     console.error(err);
     process.exit(1);
   }
-  console.log('kinesalite listening on 127.0.0.1:' + port);
+  // the port it got: with 0 the system picks a free one, and only this line tells the JVM which
+  console.log('kinesalite listening on 127.0.0.1:' + server.address().port);
 });
 // The JVM holds our stdin: when it goes away, so do we, leaving no orphan behind.
 process.stdin.resume();

@@ -37,7 +37,6 @@ import dev.inferbus.local.tracing.TraceCollector;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +138,6 @@ public final class LocalCloud implements AutoCloseable {
 
     private final Settings settings;
     private final CloudAssembly assembly;
-    private final Map<String, Integer> ports;
     private final ObjectMapper json = new ObjectMapper();
     private final List<AutoCloseable> started = new ArrayList<>();
     /** The services as clients see them: the IAM gateways, by service name, in print order. */
@@ -169,7 +167,6 @@ public final class LocalCloud implements AutoCloseable {
         this.assembly = assembly;
         this.settings = settings;
         this.workDirectory = workDirectory;
-        this.ports = ports(settings);
     }
 
     /** Synthesizes the CDK app (reusing the last synth while its inputs are unchanged) and deploys its template. */
@@ -201,14 +198,14 @@ public final class LocalCloud implements AutoCloseable {
     private void startServices() throws Exception {
         busName = assembly.template().ofType("AWS::Events::EventBus").stream().findFirst()
                 .map(bus -> bus.properties().path("Name").asText()).orElse("default");
-        // Behind the gateways the servers take any free port; the services' own ports are the gateways'.
-        Map<String, Integer> internal = ports(true);
-        CompletableFuture<Emulator> dynamo = CompletableFuture.supplyAsync(() -> unchecked(() -> DynamoDbLocalServer.start(internal.get("dynamodb"))));
-        CompletableFuture<Emulator> sqs = CompletableFuture.supplyAsync(() -> ElasticMqServer.start(internal.get("sqs"),
-                AwsClients.REGION, AwsClients.ACCOUNT));
-        CompletableFuture<Emulator> s3 = CompletableFuture.supplyAsync(() -> unchecked(() -> S3ProxyServer.start(internal.get("s3"))));
-        CompletableFuture<Emulator> kinesis = CompletableFuture.supplyAsync(() -> unchecked(() -> KinesaliteServer.start(internal.get("kinesis"))));
-        putEvents = PutEventsServer.start(internal.get("events"), router, busName, AwsClients.REGION, AwsClients.ACCOUNT, json);
+        // Behind the gateways each server binds port 0 and reports the port it got; the services' own ports are the
+        // gateways'. A port picked free beforehand and bound later can be taken in between (a demo failed on CI with
+        // "Address already in use" when it still did that).
+        CompletableFuture<Emulator> dynamo = CompletableFuture.supplyAsync(() -> unchecked(() -> DynamoDbLocalServer.start(0)));
+        CompletableFuture<Emulator> sqs = CompletableFuture.supplyAsync(() -> ElasticMqServer.start(0, AwsClients.REGION, AwsClients.ACCOUNT));
+        CompletableFuture<Emulator> s3 = CompletableFuture.supplyAsync(() -> unchecked(() -> S3ProxyServer.start(0)));
+        CompletableFuture<Emulator> kinesis = CompletableFuture.supplyAsync(() -> unchecked(() -> KinesaliteServer.start(0)));
+        putEvents = PutEventsServer.start(0, router, busName, AwsClients.REGION, AwsClients.ACCOUNT, json);
         registerUpstream(putEvents);
         Exception failure = null;
         for (CompletableFuture<Emulator> f : List.of(dynamo, sqs, s3, kinesis)) {
@@ -610,8 +607,9 @@ public final class LocalCloud implements AutoCloseable {
         return assembly;
     }
 
+    /** A gateway's port: the service's conventional one, or 0 for one the system picks as the gateway binds it. */
     private int port(String service) {
-        return ports.get(service);
+        return settings.randomPorts() ? 0 : DEFAULT_PORTS.get(service);
     }
 
     private static Map<String, Integer> orderedPorts() {
@@ -623,34 +621,6 @@ public final class LocalCloud implements AutoCloseable {
         ports.put("kinesis", 4567);
         ports.put("sagemaker", 8080);
         return java.util.Collections.unmodifiableMap(ports);
-    }
-
-    /**
-     * Each service's port: the conventional ones, or free loopback ports held open together while they are
-     * chosen, so that no two services (started side by side) are handed the same one.
-     */
-    private static Map<String, Integer> ports(Settings settings) {
-        return ports(settings.randomPorts());
-    }
-
-    private static Map<String, Integer> ports(boolean random) {
-        if (!random) {
-            return DEFAULT_PORTS;
-        }
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (String service : DEFAULT_PORTS.keySet()) {
-                ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                held.add(socket);
-                ports.put(service, socket.getLocalPort());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port on loopback", e);
-        } finally {
-            held.forEach(LocalCloud::closeQuietly);
-        }
-        return ports;
     }
 
     private interface Start<T> {

@@ -64,7 +64,12 @@ public final class KinesaliteServer implements Emulator {
                 // the stack stopped the child; nothing is left to drain
             }
         });
-        return new KinesaliteServer(process, port);
+        return new KinesaliteServer(process, boundPort(ready.join()));
+    }
+
+    /** The port a "kinesalite listening on 127.0.0.1:PORT" line names. */
+    private static int boundPort(String listening) {
+        return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1).trim());
     }
 
     static Path installDirectory() throws IOException {
