@@ -74,7 +74,7 @@ public final class EndpointFailures {
     }
 
     /** A permanent failure whose container status {@code codes} names is the request's own, with that code. */
-    private static Outcome refusal(Throwable error, String endpoint, Map<Integer, ErrorCode> codes) {
+    public static Outcome refusal(Throwable error, String endpoint, Map<Integer, ErrorCode> codes) {
         Outcome outcome = classify(error, endpoint);
         if (outcome instanceof Outcome.Failed failed && cause(error) instanceof ModelErrorException model
                 && model.originalStatusCode() != null && codes.containsKey(model.originalStatusCode())) {

@@ -192,10 +192,11 @@ class GenerationStreamTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"chat", "story"})
-    void moreTokensThanTheContainersContextIsRefusedInItsWords(String endpoint) {
+    void moreTokensThanTheContainersContextIsRefusedInItsWordsAsTheRequestsInvalidInput(String endpoint) {
         Outcome outcome = stream(endpoint, new Parameters(GenerationEndpoint.CONTEXT_TOKENS, 0, 1, List.of(), null), new ArrayList<>());
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> assertThat(failed.message())
-                .contains("answered " + (endpoint.equals("chat") ? "400" : "422"), endpoint.equals("chat") ? "This model's maximum context length is 2048 tokens"
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failed.class, failed -> assertThat(failed)
+                .returns(ErrorCode.INVALID_INPUT, Outcome.Failed::code)
+                .extracting(Outcome.Failed::message).asString().contains("answered " + (endpoint.equals("chat") ? "400" : "422"), endpoint.equals("chat") ? "This model's maximum context length is 2048 tokens"
                         : "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 2048"));
     }
 }

@@ -3,6 +3,7 @@ package dev.inferbus.functions.gpu.generation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.EndpointSpec;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.generation.Generation;
 import dev.inferbus.functions.generation.GenerationRequest;
 import dev.inferbus.functions.generation.Parameters;
@@ -11,6 +12,7 @@ import dev.inferbus.functions.gpu.WireFormat;
 import dev.inferbus.functions.runtime.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a generation travels to a text-generation container and back, one adapter per catalog {@code format}, with
@@ -43,6 +45,12 @@ public sealed interface GenerationFormat permits HfTgiFormat, OpenAiChatFormat {
 
     /** A decoder for one streamed response. */
     StreamDecoder decoder();
+
+    /**
+     * What the container's refusals of a request mean for it, by the status it answers them with: the same mistake
+     * (a prompt over the context) must fail with the same code whichever container the endpoint runs.
+     */
+    Map<Integer, ErrorCode> refusals();
 
     /** The container's face: what a request asks for. */
     ContainerCall readRequest(byte[] body) throws MalformedPayloadException;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.generation.FinishReason;
 import dev.inferbus.functions.generation.Generation;
 import dev.inferbus.functions.generation.GenerationRequest;
@@ -11,6 +12,7 @@ import dev.inferbus.functions.generation.Parameters;
 import dev.inferbus.functions.gpu.MalformedPayloadException;
 import dev.inferbus.functions.gpu.WireFormat;
 import dev.inferbus.functions.runtime.InvalidInputException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -161,6 +163,15 @@ public final class HfTgiFormat implements GenerationFormat {
     private static ObjectNode details(ObjectNode details, Generation g) {
         return details.put("finish_reason", g.finishReason() == FinishReason.LENGTH ? "length" : "eos_token")
                 .put("generated_tokens", g.completionTokens()).putNull("seed");
+    }
+
+    /**
+     * TGI answers a request it will not run with 422 (its validation errors, the context overflow among them) or
+     * 413 (a body over its payload limit).
+     */
+    @Override
+    public Map<Integer, ErrorCode> refusals() {
+        return Map.of(413, ErrorCode.INPUT_TOO_LARGE, 422, ErrorCode.INVALID_INPUT);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.generation.FinishReason;
 import dev.inferbus.functions.generation.Generation;
 import dev.inferbus.functions.generation.GenerationRequest;
@@ -16,6 +17,7 @@ import dev.inferbus.functions.runtime.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -184,6 +186,12 @@ public final class OpenAiChatFormat implements GenerationFormat {
     private static void usage(ObjectNode body, Generation g) {
         body.putObject("usage").put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens())
                 .put("total_tokens", g.promptTokens() + g.completionTokens());
+    }
+
+    /** vLLM's OpenAI server answers a request it will not run, the context overflow among them, with 400. */
+    @Override
+    public Map<Integer, ErrorCode> refusals() {
+        return Map.of(400, ErrorCode.INVALID_INPUT);
     }
 
     /** vLLM's refusal of a request over the model's context: 400, an error object with its wording. */

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.sagemakerruntime.model.ModelStreamErrorEx
  * {@code ModelInvocationTimeExceeded} / {@code StreamBroken}) or an error the container wrote into the stream fail
  * the request with {@code MODEL_ERROR} and that code; an {@code InternalStreamFailure} ("try your request again")
  * is retried when no progress was published yet — a second stream would restart the sequence under events
- * already out — and fails as {@code UPSTREAM_ERROR} otherwise. A call refused before it streamed is sorted as any
- * endpoint call of one input ({@link EndpointFailures#classifyText}).
+ * already out — and fails as {@code UPSTREAM_ERROR} otherwise. A call refused before it streamed fails with the
+ * code the format gives its container's refusal ({@link GenerationFormat#refusals}), else is sorted as any call.
  */
 public final class StreamedGeneration {
 
@@ -60,13 +60,14 @@ public final class StreamedGeneration {
                             }
                         });
                     }
-                    return outcome(endpoint, error, failure, decoder, progress, (System.nanoTime() - start) / 1e6);
+                    return outcome(endpoint, format, error, failure, decoder, progress, (System.nanoTime() - start) / 1e6);
                 })
                 // the completion's row and event follow the request's last progress event
                 .thenCompose(outcome -> progress.drained().thenApply(v -> outcome));
     }
 
-    private static Outcome outcome(String endpoint, Throwable error, Failure failure, StreamDecoder decoder, ProgressTracker progress,
+    private static Outcome outcome(String endpoint, GenerationFormat format, Throwable error, Failure failure, StreamDecoder decoder,
+                                   ProgressTracker progress,
                                    double millis) {
         if (failure.message != null) {
             return new Outcome.Failed(ErrorCode.MODEL_ERROR, "endpoint " + endpoint + "'s stream: " + failure.message);
@@ -82,7 +83,7 @@ public final class StreamedGeneration {
                 return progress.published() == 0 ? new Outcome.Retry(reason)
                         : new Outcome.Failed(ErrorCode.UPSTREAM_ERROR, reason + " after " + progress.published() + " progress events");
             }
-            return EndpointFailures.classifyText(e, endpoint);
+            return EndpointFailures.refusal(e, endpoint, format.refusals());
         }
         try {
             Generation generation = decoder.end();

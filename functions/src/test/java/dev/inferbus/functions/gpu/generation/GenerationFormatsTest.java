@@ -3,6 +3,7 @@ package dev.inferbus.functions.gpu.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.inferbus.events.contract.ErrorCode;
 import dev.inferbus.functions.generation.FinishReason;
 import dev.inferbus.functions.generation.Generation;
 import dev.inferbus.functions.generation.GenerationRequest;
@@ -88,6 +89,14 @@ class GenerationFormatsTest {
         assertThat(decoder.accept(data.get(0))).contains("Once");
         assertThatThrownBy(() -> decoder.accept(data.get(data.size() - 1)))
                 .isInstanceOf(StreamDecoder.ContainerStreamError.class).hasMessageContaining("CUDA out of memory");
+    }
+
+    /** The forwarder reads the container's refusals as the request's own mistake, whichever container it is. */
+    @ParameterizedTest
+    @MethodSource("formats")
+    void theContainersRefusalsAreTheRequestsInvalidInput(GenerationFormat format) {
+        assertThat(format.refusals().get(format.overContext(1900, 256, 2048).status())).isEqualTo(ErrorCode.INVALID_INPUT);
+        assertThat(format.refusals().get(format.badRequest("unreadable").status())).isEqualTo(ErrorCode.INVALID_INPUT);
     }
 
     @ParameterizedTest
