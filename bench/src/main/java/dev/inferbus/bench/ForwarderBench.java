@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inferbus.events.catalog.CatalogLoader;
 import dev.inferbus.events.catalog.ModelSpec;
 import dev.inferbus.events.catalog.Task;
+import dev.inferbus.events.routing.Route;
 import dev.inferbus.functions.config.FunctionConfig;
 import dev.inferbus.functions.handler.FunctionRuntime;
 import dev.inferbus.functions.handler.GpuForwardHandler;
@@ -26,7 +27,7 @@ import java.util.Map;
  */
 final class ForwarderBench {
 
-    private static final String FUNCTION = "gpu-document-embedder";
+    private static final String FUNCTION = Route.gpuRouteName("document-embedder");
     private static final String ENDPOINT = "inferbus-embed";
 
     /** Milliseconds per record for batches of {@code sizes}, and endpoint calls per batch, over {@code trials}. */

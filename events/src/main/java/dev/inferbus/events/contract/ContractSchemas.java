@@ -26,7 +26,7 @@ public final class ContractSchemas {
     private final JsonSchema tensorInput;
     private final JsonSchema progress;
 
-    ContractSchemas() {
+    private ContractSchemas() {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
                 .pathType(PathType.JSON_POINTER)

@@ -62,7 +62,7 @@ public final class EventCodec {
                 .build();
         mapper.getFactory().setStreamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build());
-        return new EventCodec(mapper, new ContractSchemas(), DEFAULT_CLAIM_CHECK_PREFIX);
+        return new EventCodec(mapper, ContractSchemas.shared(), DEFAULT_CLAIM_CHECK_PREFIX);
     }
 
     /** The same codec accepting claim checks ({@code inputRef}) only under {@code prefix} of the payload bucket. */

@@ -282,11 +282,14 @@ public final class EndpointForwarder implements Scorer {
     /** The progress of one streamed request, announced under its model and the version that serves it. */
     private ProgressTracker progressOf(ModelSpec version, ScoringRequest request) {
         String requestId = request.requestId();
-        String traceparent = requestId == null ? null : InvocationTrace.current().traceparentOf(requestId);
-        if (traceparent == null && request.request() != null) {
-            traceparent = request.request().detail().traceparent();
-        }
+        String traceparent = request.request() == null ? null : traceparentOf(request.request().detail());
         return new ProgressTracker(requestId, version.id(), version.version(), traceparent, progress, clock);
+    }
+
+    /** The traceparent of this function's span of the request, else the one the request came with. */
+    private static String traceparentOf(InferenceRequested detail) {
+        String ours = detail.requestId() == null ? null : InvocationTrace.current().traceparentOf(detail.requestId());
+        return ours != null ? ours : detail.traceparent();
     }
 
     /** @param body the request in the endpoint's format, put to S3 as the invocation's input */
@@ -301,9 +304,8 @@ public final class EndpointForwarder implements Scorer {
         long now = clock.millis();
         // the request without its input: what the completion needs to announce the result, and the traceparent of this
         // function's span of it, which the completion continues
-        String traceparent = InvocationTrace.current().traceparentOf(detail.requestId());
         String context = codec.toJson(new InferenceRequested(detail.requestId(), detail.model(), model.version(), null, null,
-                detail.partitionKey(), detail.attributes(), traceparent != null ? traceparent : detail.traceparent()));
+                detail.partitionKey(), detail.attributes(), traceparentOf(detail)));
         PendingRow pending = new PendingRow(detail.requestId(), model.id(), model.version(), model.tier().wireName(),
                 decoded.fingerprint(), endpoint.name(), context, decoded.eventId(),
                 decoded.eventTime() != null ? decoded.eventTime().toEpochMilli() : now, null, null);

@@ -50,8 +50,9 @@ public final class KinesaliteServer implements Emulator {
                 throw new IllegalStateException(e);
             }
         });
+        int bound;
         try {
-            ready.get(30, TimeUnit.SECONDS);
+            bound = boundPort(ready.get(30, TimeUnit.SECONDS));
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IOException("kinesalite did not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
@@ -64,7 +65,7 @@ public final class KinesaliteServer implements Emulator {
                 // the stack stopped the child; nothing is left to drain
             }
         });
-        return new KinesaliteServer(process, boundPort(ready.join()));
+        return new KinesaliteServer(process, bound);
     }
 
     /** The port a "kinesalite listening on 127.0.0.1:PORT" line names. */

@@ -83,9 +83,11 @@ public final class Relay {
      *
      * <p>A request whose whole body was read is sent once more, on a new connection, when the first send failed
      * without an answer: the upstream closed the pooled keep-alive connection at the instant it was reused, a race
-     * every HTTP/1.1 client meets (RFC 9112 9.3.1 lets a client retry on such a close), and the JDK client retries
-     * itself only for GET and HEAD. A body still streaming from the client cannot be sent twice; its failure stays a
-     * 502 for the caller to retry, as the SDK retries any 5xx.
+     * every HTTP/1.1 client meets, and the JDK client retries itself only for GET and HEAD. RFC 9112 9.3.1 forbids
+     * retrying a non-idempotent request automatically unless the client can tell it was never applied, which a
+     * failure without an answer does not prove; the retry is kept because the alternative is no safer here: the
+     * caller would get a 502, and the AWS SDK retries every 5xx, POSTs included. A body still streaming from the
+     * client cannot be sent twice; its failure stays that 502.
      */
     public HttpResponse<InputStream> forward(Incoming incoming) throws IOException, InterruptedException {
         try {

@@ -15,11 +15,7 @@ public final class TextGenerators {
 
     /** Reads the generator of {@code model}'s endpoint from the classpath (the samples jar). */
     public static TextGenerator load(ModelSpec model) {
-        String artifact = model.endpoint().localArtifact();
-        if (artifact == null) {
-            throw new IllegalArgumentException("gpu model '" + model.id() + "' has no endpoint.localArtifact: the local endpoint "
-                    + model.endpoint().name() + " has nothing to serve");
-        }
+        String artifact = OnnxTextModels.localArtifact(model);
         try (InputStream in = TextGenerators.class.getClassLoader().getResourceAsStream(artifact)) {
             if (in == null) {
                 throw new IllegalArgumentException(model.id() + ": " + artifact + " is not on the classpath");
