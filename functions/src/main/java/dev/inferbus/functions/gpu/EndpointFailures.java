@@ -70,7 +70,7 @@ public final class EndpointFailures {
      * is that request's own input. Anything else is sorted as for any call.
      */
     public static Outcome classifyTensors(Throwable error, String endpoint) {
-        return refusal(error, endpoint, Map.of(400, ErrorCode.INVALID_INPUT));
+        return refusal(error, endpoint, Map.of(KserveV2Tensors.REFUSED, ErrorCode.INVALID_INPUT));
     }
 
     /** A permanent failure whose container status {@code codes} names is the request's own, with that code. */

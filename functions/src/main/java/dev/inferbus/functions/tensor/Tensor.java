@@ -31,10 +31,6 @@ public record Tensor(String name, Datatype datatype, long[] shape, ByteBuffer va
         return shape.length;
     }
 
-    public long dim(int axis) {
-        return shape[axis];
-    }
-
     /** The element count of {@code shape}; the caller has bounded it. */
     public static long elements(long[] shape) {
         long n = 1;
